@@ -1,0 +1,121 @@
+// Package field is the offline sync service for outreach tablets: pull and
+// push over the WatermelonDB-style contract of docs/sync-protocol.md, the
+// global change cursor and tombstones, idempotent pushes, sanitising and
+// personal-data screening, and device enrollment and revocation.
+package field
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"uppsok/privacy"
+)
+
+// Tunables.
+const (
+	// DefaultFieldWindowDays is how far back a first sync reaches.
+	DefaultFieldWindowDays = 30
+	// DefaultTombstoneDays is how long tombstones are kept (at least 180).
+	DefaultTombstoneDays = 400
+	// MinTombstoneDays is the shortest allowed tombstone retention.
+	MinTombstoneDays = 180
+	// MaxPushRecords is the most records one push may hold.
+	MaxPushRecords = 2000
+	// MaxPushBytes is the largest push body.
+	MaxPushBytes = 5 << 20
+	// IdempotencyTTL is how long a push response is kept for replay.
+	IdempotencyTTL = 24 * time.Hour
+	// EnrollmentTTL is how long an enrollment code is valid.
+	EnrollmentTTL = 15 * time.Minute
+	// lastSeenGranularity bounds how often a pull writes last_seen.
+	lastSeenGranularity = time.Minute
+)
+
+// Config configures the field service.
+type Config struct {
+	// WindowDays is the first sync's window (DefaultFieldWindowDays if 0).
+	WindowDays int
+	// TombstoneDays is the tombstone retention (DefaultTombstoneDays if 0).
+	TombstoneDays int
+	// Hasher turns person codes into keyed hashes. Required.
+	Hasher func() *privacy.Hasher
+	// CardRows returns the info cards in their wire form (code, language,
+	// audience, title, url); nil leaves the info_cards table empty.
+	CardRows func(db dbx.Builder) ([]map[string]any, error)
+	// Now is the clock (time.Now if nil); tests set it.
+	Now func() time.Time
+}
+
+// Service serves the field routes.
+type Service struct {
+	app    core.App
+	cfg    Config
+	loc    *time.Location
+	hasher func() *privacy.Hasher
+}
+
+// Register wires the field service into app: cursor hooks, the revoked
+// device check, the sync, enrollment and revocation routes, and the daily
+// clean-up job.
+func Register(app core.App, cfg Config) (*Service, error) {
+	if cfg.WindowDays <= 0 {
+		cfg.WindowDays = DefaultFieldWindowDays
+	}
+	if cfg.TombstoneDays == 0 {
+		cfg.TombstoneDays = DefaultTombstoneDays
+	}
+	if cfg.TombstoneDays < MinTombstoneDays {
+		return nil, fmt.Errorf("field: tombstone retention %d days is below the minimum %d", cfg.TombstoneDays, MinTombstoneDays)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Hasher == nil {
+		return nil, fmt.Errorf("field: a person-code hasher is required")
+	}
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		loc = time.FixedZone("CET", 3600)
+	}
+	s := &Service{app: app, cfg: cfg, loc: loc, hasher: cfg.Hasher}
+
+	registerCursorHooks(app, cfg.Now)
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(revokedDeviceMiddleware(app))
+		s.routes(se.Router)
+		return se.Next()
+	})
+
+	app.Cron().MustAdd("uppsok_field_cleanup", "17 4 * * *", func() {
+		now := cfg.Now()
+		if _, err := PruneTombstones(app, now, time.Duration(cfg.TombstoneDays)*24*time.Hour); err != nil {
+			app.Logger().Error("prune tombstones", "error", err)
+		}
+		if err := pruneIdempotency(app, now); err != nil {
+			app.Logger().Error("prune idempotency keys", "error", err)
+		}
+	})
+	return s, nil
+}
+
+func (s *Service) routes(r *router.Router[*core.RequestEvent]) {
+	g := r.Group("/api/field")
+	g.GET("/sync", s.handlePull)
+	g.POST("/sync", s.handlePush)
+	g.POST("/enrollments", s.handleCreateEnrollment)
+	g.GET("/enrollments/{id}/qr.png", s.handleEnrollmentQR).Bind(apis.SkipSuccessActivityLog())
+	g.POST("/enroll", s.handleEnroll)
+	g.POST("/devices/{id}/revoke", s.handleRevoke)
+}
+
+// today returns the current date in Stockholm (YYYY-MM-DD).
+func (s *Service) today() string {
+	return s.cfg.Now().In(s.loc).Format(time.DateOnly)
+}

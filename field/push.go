@@ -1,0 +1,492 @@
+package field
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/pb_migrations"
+)
+
+var uuidV4 = mustRegexp(pb_migrations.UUIDv4Pattern)
+
+// pushBody is the body of a push.
+type pushBody struct {
+	Changes      map[string]json.RawMessage `json:"changes"`
+	LastPulledAt json.RawMessage            `json:"last_pulled_at"`
+}
+
+// rawTableChanges is one table of a push, kept raw so that one bad record
+// cannot fail the decoding of the rest.
+type rawTableChanges struct {
+	Created []json.RawMessage `json:"created"`
+	Updated []json.RawMessage `json:"updated"`
+	Deleted []json.RawMessage `json:"deleted"`
+}
+
+// pushResponse is the body of a successful push.
+type pushResponse struct {
+	Rejected  map[string][]string            `json:"rejected"`
+	Sanitized map[string]map[string][]string `json:"sanitized"`
+}
+
+// pushedRecord is one upsert of a push after decoding.
+type pushedRecord struct {
+	id  string
+	raw map[string]json.RawMessage
+}
+
+// pushPlan is a decoded push, ready to apply.
+type pushPlan struct {
+	lastPulledAt int64
+	upserts      map[*table][]pushedRecord
+	deletes      map[*table][]string
+	resp         pushResponse
+	count        int
+}
+
+func (r *pushResponse) reject(tbl, id string) {
+	r.Rejected[tbl] = append(r.Rejected[tbl], id)
+}
+
+// errReplayed aborts a push whose idempotency key was stored by a push that
+// committed while this one waited for the write lock.
+var errReplayed = errors.New("idempotency key already used")
+
+func (s *Service) handlePush(e *core.RequestEvent) error {
+	p, err := fieldPrincipal(e)
+	if err != nil {
+		return err
+	}
+	if _, err := parseSchemaVersion(e.Request.URL.Query().Get("schema_version")); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(e.Request.Body, MaxPushBytes+1))
+	if err != nil {
+		return apis.NewBadRequestError("Kunde inte läsa förfrågan. / Could not read the request.", nil)
+	}
+	if len(body) > MaxPushBytes {
+		return apiError(http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("För stor synk: högst %d MB. / Push too large: at most %d MB.", MaxPushBytes>>20, MaxPushBytes>>20), nil)
+	}
+
+	key := strings.TrimSpace(e.Request.Header.Get("Idempotency-Key"))
+	if len(key) > 200 {
+		return apis.NewBadRequestError("Idempotency-Key är för lång. / Idempotency-Key is too long.", nil)
+	}
+	hash := bodyHash(body)
+	if key != "" {
+		if stored, err := findIdempotent(s.app.DB(), p.key(), key, s.cfg.Now()); err != nil {
+			return err
+		} else if stored != nil {
+			return replay(e, stored, hash)
+		}
+	}
+
+	plan, err := decodePush(body)
+	if err != nil {
+		return err
+	}
+
+	respBody, err := s.apply(p, plan, key, hash)
+	if errors.Is(err, errReplayed) {
+		stored, ferr := findIdempotent(s.app.DB(), p.key(), key, s.cfg.Now())
+		if ferr != nil || stored == nil {
+			return fmt.Errorf("replay after concurrent push: %w", ferr)
+		}
+		return replay(e, stored, hash)
+	}
+	if err != nil {
+		return err
+	}
+	return e.Blob(http.StatusOK, "application/json", respBody)
+}
+
+// replay answers a repeated idempotency key with the first response, or 422
+// when the body differs.
+func replay(e *core.RequestEvent, stored *storedResponse, hash string) error {
+	if stored.BodyHash != hash {
+		return apiError(http.StatusUnprocessableEntity,
+			"Idempotency-Key har redan använts för en annan synk. / Idempotency-Key was already used for a different push.", nil)
+	}
+	e.Response.Header().Set("Idempotent-Replayed", "true")
+	return e.Blob(stored.Status, "application/json", stored.Response)
+}
+
+// decodePush parses a push body into a plan. Structural errors (not JSON,
+// wrong shape) fail the push with 400; problems with single records are
+// recorded in the plan's rejected list.
+func decodePush(body []byte) (*pushPlan, error) {
+	var pb pushBody
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&pb); err != nil {
+		return nil, apis.NewBadRequestError("Ogiltig JSON i synken. / Malformed push JSON.", nil)
+	}
+	if dec.More() {
+		return nil, apis.NewBadRequestError("Oväntat innehåll efter JSON. / Unexpected data after the JSON body.", nil)
+	}
+	if pb.Changes == nil {
+		return nil, apis.NewBadRequestError("Synken saknar changes. / The push has no changes.", nil)
+	}
+	plan := &pushPlan{
+		upserts: map[*table][]pushedRecord{},
+		deletes: map[*table][]string{},
+		resp:    pushResponse{Rejected: map[string][]string{}, Sanitized: map[string]map[string][]string{}},
+	}
+	if len(pb.LastPulledAt) > 0 && !isNull(pb.LastPulledAt) {
+		var n json.Number
+		d := json.NewDecoder(bytes.NewReader(pb.LastPulledAt))
+		d.UseNumber()
+		if err := d.Decode(&n); err != nil {
+			return nil, apis.NewBadRequestError("last_pulled_at måste vara ett icke-negativt heltal. / last_pulled_at must be a non-negative integer.", nil)
+		}
+		v, err := n.Int64()
+		if err != nil || v < 0 {
+			return nil, apis.NewBadRequestError("last_pulled_at måste vara ett icke-negativt heltal. / last_pulled_at must be a non-negative integer.", nil)
+		}
+		plan.lastPulledAt = v
+	}
+
+	names := make([]string, 0, len(pb.Changes))
+	for name := range pb.Changes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var tc rawTableChanges
+		if err := json.Unmarshal(pb.Changes[name], &tc); err != nil {
+			return nil, apis.NewBadRequestError(fmt.Sprintf("Tabellen %q har fel form. / Table %q has the wrong shape.", safeColumnName(name), safeColumnName(name)), nil)
+		}
+		plan.count += len(tc.Created) + len(tc.Updated) + len(tc.Deleted)
+		if plan.count > MaxPushRecords {
+			return nil, apiError(http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("Högst %d poster per synk. / At most %d records per push.", MaxPushRecords, MaxPushRecords), nil)
+		}
+		t := tableByName(name)
+		if t == nil || !t.writable {
+			tblName := safeColumnName(name)
+			for _, raw := range append(append(tc.Created, tc.Updated...), tc.Deleted...) {
+				plan.resp.reject(tblName, rawID(raw))
+			}
+			continue
+		}
+		// An id pushed more than once is applied once, from its last
+		// upsert; a delete of the same id wins over its upserts.
+		seen := map[string]int{}
+		for _, raw := range append(tc.Created, tc.Updated...) {
+			var rec map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &rec); err != nil {
+				plan.resp.reject(t.name, rawID(raw))
+				continue
+			}
+			id, ok := jsonString(rec["id"])
+			if !ok || !uuidV4.MatchString(id) {
+				plan.resp.reject(t.name, rawID(rec["id"]))
+				continue
+			}
+			if i, dup := seen[id]; dup {
+				plan.upserts[t][i] = pushedRecord{id: id, raw: rec}
+				continue
+			}
+			seen[id] = len(plan.upserts[t])
+			plan.upserts[t] = append(plan.upserts[t], pushedRecord{id: id, raw: rec})
+		}
+		deleted := map[string]bool{}
+		for _, raw := range tc.Deleted {
+			id, ok := jsonString(raw)
+			if !ok || !uuidV4.MatchString(id) {
+				plan.resp.reject(t.name, rawID(raw))
+				continue
+			}
+			if !deleted[id] {
+				deleted[id] = true
+				plan.deletes[t] = append(plan.deletes[t], id)
+			}
+		}
+		if len(deleted) > 0 {
+			kept := plan.upserts[t][:0]
+			for _, r := range plan.upserts[t] {
+				if !deleted[r.id] {
+					kept = append(kept, r)
+				}
+			}
+			plan.upserts[t] = kept
+		}
+	}
+	return plan, nil
+}
+
+// rawID renders a pushed id (or record) for the rejected list.
+func rawID(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return safeColumnName(s)
+	}
+	var rec map[string]json.RawMessage
+	if json.Unmarshal(raw, &rec) == nil {
+		if id, ok := rec["id"]; ok {
+			return rawID(id)
+		}
+	}
+	return safeColumnName(string(raw))
+}
+
+// existing is what the server holds for a pushed id.
+type existing struct {
+	record     *core.Record
+	tombstoned bool
+	tombSeq    int64
+}
+
+// apply runs a push in one transaction and returns the response body.
+func (s *Service) apply(p principal, plan *pushPlan, key, hash string) ([]byte, error) {
+	var respBody []byte
+	today := s.today()
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		if key != "" {
+			stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
+			if err != nil {
+				return err
+			}
+			if stored != nil {
+				return errReplayed
+			}
+		}
+
+		known := map[*table]map[string]*existing{}
+		conflicts := map[string][]string{}
+		for _, t := range writableTables {
+			ids := make([]string, 0, len(plan.upserts[t])+len(plan.deletes[t]))
+			for _, r := range plan.upserts[t] {
+				ids = append(ids, r.id)
+			}
+			ids = append(ids, plan.deletes[t]...)
+			ex, err := loadExisting(txApp, t, ids)
+			if err != nil {
+				return err
+			}
+			known[t] = ex
+			for _, id := range ids {
+				x := ex[id]
+				if x == nil || x.record == nil {
+					continue
+				}
+				if x.record.GetString("team") == p.team && int64(x.record.GetInt("seq")) > plan.lastPulledAt {
+					conflicts[t.name] = append(conflicts[t.name], id)
+				}
+			}
+		}
+		if len(conflicts) > 0 {
+			return apiError(http.StatusConflict,
+				"Posten har ändrats på servern sedan senaste hämtningen; hämta och försök igen. / Records changed on the server since the last pull; pull and push again.",
+				map[string]any{"conflicts": conflicts})
+		}
+
+		total := int64(0)
+		for _, t := range writableTables {
+			total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
+		}
+		block, err := reserveSeq(txApp, total)
+		if err != nil {
+			return err
+		}
+		ctx := withSeqBlock(contextBackground(), block)
+
+		refs := &teamRefs{app: txApp, team: p.team, workers: map[string]bool{}, sessions: map[string]bool{}}
+		for _, t := range writableTables {
+			col, err := txApp.FindCachedCollectionByNameOrId(t.collection)
+			if err != nil {
+				return fmt.Errorf("find %s: %w", t.collection, err)
+			}
+			for _, pr := range plan.upserts[t] {
+				x := known[t][pr.id]
+				if x != nil && (x.tombstoned || (x.record != nil && x.record.GetString("team") != p.team)) {
+					plan.resp.reject(t.name, pr.id)
+					continue
+				}
+				isNew := x == nil || x.record == nil
+				clean := sanitizeRecord(t, pr.raw, isNew, today)
+				var rec *core.Record
+				if isNew {
+					rec = core.NewRecord(col)
+					rec.Set("id", pr.id)
+					rec.Set("team", p.team)
+					if p.device {
+						rec.Set("device", p.record.Id)
+					}
+				} else {
+					rec = x.record
+				}
+				for f, v := range clean.values {
+					rec.Set(f, v)
+				}
+				for f, id := range clean.relations {
+					v, ok := refs.resolve(f, id, p)
+					if !ok {
+						clean.sanitized = append(clean.sanitized, wireName(t, f))
+					}
+					rec.Set(f, v)
+				}
+				if isNew && rec.GetString("worker") == "" && p.workerID() != "" {
+					rec.Set("worker", p.workerID())
+				}
+				if clean.personCode != "" && t.name == "contacts" {
+					if h := s.hasher().Hash(clean.personCode); h != "" {
+						rec.Set("person_key", h)
+					}
+				}
+				if err := txApp.SaveWithContext(ctx, rec); err != nil {
+					if isValidationError(err) {
+						plan.resp.reject(t.name, pr.id)
+						continue
+					}
+					return fmt.Errorf("save %s %s: %w", t.name, pr.id, err)
+				}
+				if t == &sessionsTable {
+					refs.sessions[pr.id] = true
+				}
+				if len(clean.sanitized) > 0 {
+					if plan.resp.Sanitized[t.name] == nil {
+						plan.resp.Sanitized[t.name] = map[string][]string{}
+					}
+					plan.resp.Sanitized[t.name][pr.id] = clean.sanitized
+				}
+			}
+		}
+		// Deletes after upserts; contacts before the sessions they point at.
+		for i := len(writableTables) - 1; i >= 0; i-- {
+			t := writableTables[i]
+			for _, id := range plan.deletes[t] {
+				x := known[t][id]
+				if x == nil || x.tombstoned {
+					continue // never had it, or already deleted
+				}
+				if x.record.GetString("team") != p.team {
+					plan.resp.reject(t.name, id)
+					continue
+				}
+				if err := txApp.DeleteWithContext(ctx, x.record); err != nil {
+					return fmt.Errorf("delete %s %s: %w", t.name, id, err)
+				}
+			}
+		}
+
+		if p.device {
+			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
+				return fmt.Errorf("update last_seen: %w", err)
+			}
+		}
+
+		var err2 error
+		respBody, err2 = json.Marshal(plan.resp)
+		if err2 != nil {
+			return fmt.Errorf("encode push response: %w", err2)
+		}
+		if key != "" {
+			if err := storeIdempotent(txApp, p.key(), key, hash, http.StatusOK, respBody, s.cfg.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return respBody, err
+}
+
+// loadExisting finds the records and tombstones the server holds for ids.
+func loadExisting(txApp core.App, t *table, ids []string) (map[string]*existing, error) {
+	out := map[string]*existing{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := txApp.FindRecordsByIds(t.collection, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", t.collection, err)
+	}
+	for _, r := range recs {
+		out[r.Id] = &existing{record: r}
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	var tombs []struct {
+		ID  string `db:"id"`
+		Seq int64  `db:"seq"`
+	}
+	err = txApp.DB().Select("id", "seq").From("_uppsok_tombstones").Where(dbx.In("id", args...)).All(&tombs)
+	if err != nil {
+		return nil, fmt.Errorf("load tombstones: %w", err)
+	}
+	for _, tb := range tombs {
+		out[tb.ID] = &existing{tombstoned: true, tombSeq: tb.Seq}
+	}
+	return out, nil
+}
+
+// teamRefs validates relation ids against the principal's team.
+type teamRefs struct {
+	app      core.App
+	team     string
+	workers  map[string]bool
+	sessions map[string]bool
+}
+
+// resolve returns the id to store for a relation field; ok is false when the
+// pushed id was not acceptable and was cleared (or replaced by the caller's
+// own id for worker).
+func (r *teamRefs) resolve(field, id string, p principal) (string, bool) {
+	if id == "" {
+		return "", true
+	}
+	switch field {
+	case "worker":
+		if ok, cached := r.workers[id]; cached {
+			if ok {
+				return id, true
+			}
+		} else {
+			var n int
+			err := r.app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE id = {:id} AND team = {:team} AND role IN ('worker', 'lead')").
+				Bind(dbx.Params{"id": id, "team": r.team}).Row(&n)
+			r.workers[id] = err == nil && n == 1
+			if r.workers[id] {
+				return id, true
+			}
+		}
+		return p.workerID(), false
+	case "session":
+		if ok, cached := r.sessions[id]; cached {
+			if ok {
+				return id, true
+			}
+			return "", false
+		}
+		var n int
+		err := r.app.DB().NewQuery("SELECT COUNT(*) FROM outreach_sessions WHERE id = {:id} AND team = {:team}").
+			Bind(dbx.Params{"id": id, "team": r.team}).Row(&n)
+		r.sessions[id] = err == nil && n == 1
+		if r.sessions[id] {
+			return id, true
+		}
+		return "", false
+	}
+	return "", false
+}
+
+func wireName(t *table, field string) string {
+	for _, c := range t.columns {
+		if c.field == field {
+			return c.wire
+		}
+	}
+	return field
+}

@@ -1,0 +1,271 @@
+package field
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"uppsok/privacy"
+	"uppsok/taxonomy"
+)
+
+// cleanRecord is one pushed record after sanitising: the record field values
+// to store, the wire columns that were changed on the way (reported to the
+// client in `sanitized`), and the raw person code (hashed before storage).
+type cleanRecord struct {
+	id         string
+	values     map[string]any
+	relations  map[string]string // record field -> pushed id ("" clears)
+	sanitized  []string
+	personCode string
+}
+
+var languageRe = regexp.MustCompile(`^[a-z]{2}$`)
+
+// sanitizeRecord decodes one pushed record of table t. isNew tells whether
+// the server lacks the record: columns missing from a new record take their
+// defaults, while missing columns of an existing record keep their value.
+// today is the date (Stockholm) that no date may pass.
+func sanitizeRecord(t *table, raw map[string]json.RawMessage, isNew bool, today string) *cleanRecord {
+	c := &cleanRecord{values: map[string]any{}, relations: map[string]string{}}
+	report := func(col string) { c.sanitized = append(c.sanitized, col) }
+
+	known := map[string]bool{}
+	for _, col := range t.columns {
+		known[col.wire] = true
+		v, present := raw[col.wire]
+		if present && isNull(v) {
+			present = false
+			v = nil
+		}
+		if !present && !isNew {
+			continue
+		}
+		switch col.kind {
+		case kindRelation:
+			s, ok := jsonString(v)
+			if present && !ok {
+				report(col.wire)
+			}
+			c.relations[col.field] = s
+		case kindSelect:
+			s, ok := jsonString(v)
+			out, valid := col.list.Normalize(s)
+			if present && (!ok || !valid) {
+				report(col.wire)
+			}
+			c.values[col.field] = out
+		case kindSet:
+			codes, ok := decodeSet(v)
+			out, valid := col.list.NormalizeSet(codes)
+			if present && (!ok || !valid) {
+				report(col.wire)
+			}
+			c.values[col.field] = out
+		case kindDate:
+			s, ok := jsonString(v)
+			d, valid := normalizeDate(s, today)
+			if !ok || !valid {
+				report(col.wire)
+			}
+			c.values[col.field] = d
+		case kindLanguage:
+			s, ok := jsonString(v)
+			s = strings.ToLower(strings.TrimSpace(s))
+			if s != "" && !languageRe.MatchString(s) {
+				s, ok = "", false
+			}
+			if present && !ok {
+				report(col.wire)
+			}
+			c.values[col.field] = s
+		case kindBool:
+			b, ok := decodeBool(v)
+			if present && !ok {
+				report(col.wire)
+			}
+			c.values[col.field] = b
+		case kindInt:
+			n, ok := decodeInt(v, col.min, col.max)
+			if present && !ok {
+				report(col.wire)
+			}
+			c.values[col.field] = n
+		case kindNotes:
+			s, ok := jsonString(v)
+			out, clean := sanitizeNotes(s)
+			if present && (!ok || !clean) {
+				report(col.wire)
+			}
+			c.values[col.field] = out
+		}
+	}
+
+	if v, ok := raw["person_code"]; ok {
+		c.personCode, _ = jsonString(v)
+	}
+
+	var unknown []string
+	for k := range raw {
+		if !known[k] && !serverOwned[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		report(safeColumnName(k))
+	}
+	return c
+}
+
+// safeColumnName bounds what an unknown column name can put in a response.
+func safeColumnName(k string) string {
+	if len(k) > 64 {
+		k = k[:64]
+	}
+	return strings.ToValidUTF8(k, "")
+}
+
+func isNull(v json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(v), []byte("null")) }
+
+// jsonString returns v as a string; ok is false when v is present but not
+// a JSON string.
+func jsonString(v json.RawMessage) (string, bool) {
+	if len(v) == 0 {
+		return "", true
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// decodeSet accepts the WatermelonDB @json convention (a JSON-encoded string
+// holding an array) and a plain JSON array; ok is false for anything else or
+// for members that are not strings.
+func decodeSet(v json.RawMessage) ([]string, bool) {
+	if len(v) == 0 {
+		return nil, true
+	}
+	var inner json.RawMessage = v
+	var s string
+	if err := json.Unmarshal(v, &s); err == nil {
+		if strings.TrimSpace(s) == "" {
+			return nil, true
+		}
+		inner = json.RawMessage(s)
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(inner, &items); err != nil {
+		return nil, false
+	}
+	ok := true
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		var code string
+		if err := json.Unmarshal(it, &code); err != nil {
+			ok = false
+			continue
+		}
+		out = append(out, code)
+	}
+	return out, ok
+}
+
+// normalizeDate returns a valid YYYY-MM-DD not after today; an invalid or
+// missing date becomes today and a future date is clamped to today.
+func normalizeDate(s, today string) (string, bool) {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil || d.Year() < 2000 {
+		return today, false
+	}
+	out := d.Format(time.DateOnly)
+	if out > today {
+		return today, false
+	}
+	return out, out == s
+}
+
+func decodeBool(v json.RawMessage) (bool, bool) {
+	if len(v) == 0 {
+		return false, true
+	}
+	switch strings.TrimSpace(string(v)) {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// decodeInt returns an integer clamped to [min, max]; ok is false when the
+// value had to be changed or was not a number.
+func decodeInt(v json.RawMessage, min, max int) (int, bool) {
+	if len(v) == 0 {
+		return min, true
+	}
+	var f float64
+	if err := json.Unmarshal(v, &f); err != nil {
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return min, false
+		}
+		var perr error
+		f, perr = strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if perr != nil {
+			return min, false
+		}
+		n, _ := decodeInt(json.RawMessage(strconv.FormatFloat(f, 'f', -1, 64)), min, max)
+		return n, false
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return min, false
+	}
+	ok := f == math.Trunc(f)
+	f = math.Trunc(f)
+	if f < float64(min) {
+		return min, false
+	}
+	if f > float64(max) {
+		return max, false
+	}
+	return int(f), ok
+}
+
+// sanitizeNotes strips control characters, bounds the length and removes
+// personal data; clean is false when anything was changed.
+func sanitizeNotes(s string) (string, bool) {
+	clean := true
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+		clean = false
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) && r != '\n' && r != '\t' {
+				return -1
+			}
+			return r
+		}, s)
+		clean = false
+	}
+	screened, kinds := privacy.Screen(s)
+	if len(kinds) > 0 {
+		s = screened
+		clean = false
+	}
+	if utf8.RuneCountInString(s) > taxonomy.MaxNotes {
+		s = string([]rune(s)[:taxonomy.MaxNotes])
+		clean = false
+	}
+	return s, clean
+}

@@ -1,0 +1,230 @@
+// Package testenv builds the real uppsok app for tests: PocketBase's test
+// app with uppsok's migrations and hooks, served over real HTTP on
+// loopback, plus helpers to create teams' users and devices.
+package testenv
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"uppsok/server"
+)
+
+// Env is one running test instance of uppsok.
+type Env struct {
+	App    *tests.TestApp
+	Uppsok *server.App
+	Server *httptest.Server
+	URL    string
+	Client *http.Client
+}
+
+// Options tweak an Env.
+type Options struct {
+	// Now is the server clock (time.Now if nil).
+	Now func() time.Time
+	// RateLimits keeps the default rate limits on (off by default in tests,
+	// where every request comes from 127.0.0.1).
+	RateLimits bool
+	// RequestLogs keeps request logging on (the test app turns it off).
+	RequestLogs bool
+}
+
+// RepoRoot returns the repository root directory.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// New starts an Env with default options.
+func New(tb testing.TB) *Env { return NewWith(tb, Options{}) }
+
+// NewWith starts an Env; it is closed when the test ends.
+func NewWith(tb testing.TB, opts Options) *Env {
+	tb.Helper()
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: tb.TempDir(), EncryptionEnv: "pb_test_env"})
+	if err != nil {
+		tb.Fatalf("test app: %v", err)
+	}
+	up, err := server.Register(app, server.Options{
+		HooksDir:      filepath.Join(RepoRoot(), "pb_hooks"),
+		HooksPoolSize: 2,
+		Now:           opts.Now,
+	})
+	if err != nil {
+		app.Cleanup()
+		tb.Fatalf("register: %v", err)
+	}
+	app.Settings().RateLimits.Enabled = opts.RateLimits
+	if opts.RequestLogs {
+		app.Settings().Logs.MaxDays = 3
+	}
+
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		tb.Fatalf("router: %v", err)
+	}
+	se := &core.ServeEvent{App: app, Router: router}
+	var handler http.Handler
+	err = app.OnServe().Trigger(se, func(e *core.ServeEvent) error {
+		mux, err := e.Router.BuildMux()
+		if err != nil {
+			return err
+		}
+		handler = mux
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("serve: %v", err)
+	}
+	srv := httptest.NewServer(handler)
+	env := &Env{App: app, Uppsok: up, Server: srv, URL: srv.URL, Client: srv.Client()}
+	tb.Cleanup(func() {
+		srv.Close()
+		app.Cleanup()
+	})
+	return env
+}
+
+// TeamID returns the id of a seeded team by code.
+func (env *Env) TeamID(tb testing.TB, code string) string {
+	tb.Helper()
+	r, err := env.App.FindFirstRecordByData("teams", "code", code)
+	if err != nil {
+		tb.Fatalf("team %s: %v", code, err)
+	}
+	return r.Id
+}
+
+// User creates a user with role and team (team "" for none) and returns it
+// with an auth token.
+func (env *Env) User(tb testing.TB, email, role, team string) (*core.Record, string) {
+	tb.Helper()
+	col, err := env.App.FindCollectionByNameOrId("users")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u := core.NewRecord(col)
+	u.SetEmail(email)
+	u.SetPassword("test-password-123")
+	u.SetVerified(true)
+	u.Set("name", "Namn "+role)
+	u.Set("role", role)
+	u.Set("team", team)
+	if err := env.App.Save(u); err != nil {
+		tb.Fatalf("user %s: %v", email, err)
+	}
+	tok, err := u.NewAuthToken()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u, tok
+}
+
+// Superuser creates a superuser and returns its token.
+func (env *Env) Superuser(tb testing.TB) string {
+	tb.Helper()
+	col, err := env.App.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	su := core.NewRecord(col)
+	su.SetEmail("root@example.se")
+	su.SetPassword("test-password-123")
+	if err := env.App.Save(su); err != nil {
+		tb.Fatal(err)
+	}
+	tok, err := su.NewAuthToken()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tok
+}
+
+// Device enrolls a device for team through the real enrollment routes (as a
+// lead of that team would) and returns its id and token.
+func (env *Env) Device(tb testing.TB, team, label string) (id, token string) {
+	tb.Helper()
+	su := env.Superuser(tb)
+	var enr struct {
+		Code string `json:"code"`
+	}
+	env.MustJSON(tb, "POST", "/api/field/enrollments", su, map[string]any{"team_id": team, "label": label}, 201, &enr)
+	var out struct {
+		Token  string `json:"token"`
+		Device struct {
+			ID string `json:"id"`
+		} `json:"device"`
+	}
+	env.MustJSON(tb, "POST", "/api/field/enroll", "", map[string]any{"code": enr.Code}, 201, &out)
+	return out.Device.ID, out.Token
+}
+
+// Do sends a request with an optional token, body (marshalled unless it is
+// []byte or string) and extra headers, and returns status, body and headers.
+func (env *Env) Do(tb testing.TB, method, path, token string, body any, headers map[string]string) (int, []byte, http.Header) {
+	tb.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	case string:
+		r = bytes.NewReader([]byte(b))
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, env.URL+path, r)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := env.Client.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.StatusCode, data, res.Header
+}
+
+// MustJSON sends a request, checks the status and decodes the body into out
+// (when out is not nil).
+func (env *Env) MustJSON(tb testing.TB, method, path, token string, body any, want int, out any) {
+	tb.Helper()
+	status, data, _ := env.Do(tb, method, path, token, body, nil)
+	if status != want {
+		tb.Fatalf("%s %s: status %d, want %d; body %s", method, path, status, want, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			tb.Fatalf("%s %s: decode %s: %v", method, path, data, err)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+// Command uppsok is the backend and sync service for the City of
+// Stockholm's outreach teams against prostitution and human trafficking.
+//
+//	go run . serve        start the service (SQLite in ./pb_data, migrations applied)
+//	go run . seed-demo    fill the data dir with synthetic demo data
+//
+// See README.md for the full tour.
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/server"
+)
+
+func main() {
+	app := pocketbase.New()
+
+	if _, err := server.Register(app, server.Options{}); err != nil {
+		log.Fatal(err)
+	}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		printFirstRun(se.App)
+		return se.Next()
+	})
+	app.RootCmd.AddCommand(seedDemoCommand(app))
+
+	if err := app.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// printFirstRun tells a newcomer how to create the first admin when the
+// database has no superuser yet.
+func printFirstRun(app core.App) {
+	total, err := app.CountRecords(core.CollectionNameSuperusers)
+	if err != nil || total > 0 {
+		return
+	}
+	fmt.Print(`
+uppsok: första start / first start
+  Skapa den första administratören / create the first admin:
+    go run . superuser upsert admin@example.se 'ett-langt-losenord'
+  Öppna sedan / then open  http://127.0.0.1:8090/_/
+  Demodata / demo data:    go run . seed-demo
+  Se README.md för en rundtur. / See README.md for a tour.
+
+`)
+}

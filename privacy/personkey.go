@@ -1,0 +1,124 @@
+package privacy
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+)
+
+// EnvPersonKey names the environment variable that may hold the person-code
+// key (64 hex characters). When it is unset the key is read from, or on first
+// start generated into, KeyFileName in the data directory.
+const EnvPersonKey = "UPPSOK_PERSON_KEY"
+
+// KeyFileName is the file in the data directory that holds the generated
+// person-code key (mode 0600). Back it up apart from the database: without it
+// stored hashes can no longer be matched with new contacts.
+const KeyFileName = "person_code.key"
+
+// keyLen is the length of a person-code key in bytes.
+const keyLen = 32
+
+// Hasher turns person codes into keyed hashes (HMAC-SHA256). The raw code is
+// never stored; the key lives outside the database so that a copy of the
+// database alone cannot be used to test guesses of codes.
+type Hasher struct {
+	key []byte
+}
+
+// NewHasher returns a Hasher for a key of at least 32 bytes.
+func NewHasher(key []byte) (*Hasher, error) {
+	if len(key) < keyLen {
+		return nil, fmt.Errorf("person-code key: need at least %d bytes, got %d", keyLen, len(key))
+	}
+	return &Hasher{key: append([]byte(nil), key...)}, nil
+}
+
+// LoadHasher returns the Hasher for a data directory: the key from
+// EnvPersonKey when set, otherwise from KeyFileName in dataDir, generated
+// with mode 0600 on first use.
+func LoadHasher(dataDir string) (*Hasher, error) {
+	if v := strings.TrimSpace(os.Getenv(EnvPersonKey)); v != "" {
+		key, err := hex.DecodeString(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not hex: %w", EnvPersonKey, err)
+		}
+		return NewHasher(key)
+	}
+	path := filepath.Join(dataDir, KeyFileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, keyLen)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("generate person-code key: %w", err)
+		}
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		// O_EXCL: two processes starting at once must not write two keys.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return LoadHasher(dataDir)
+			}
+			return nil, fmt.Errorf("create person-code key file: %w", err)
+		}
+		if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("write person-code key file: %w", err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("sync person-code key file: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return nil, fmt.Errorf("close person-code key file: %w", err)
+		}
+		return NewHasher(key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read person-code key file: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil {
+		return nil, fmt.Errorf("person-code key file %s: not hex: %w", path, err)
+	}
+	return NewHasher(key)
+}
+
+// NormalizeCode folds the ways a worker may type the same code into one:
+// letters upper-cased, and spaces, dashes, dots, slashes and underscores
+// removed ("an-sv 1998" and "ANSV1998" are the same person code).
+func NormalizeCode(code string) string {
+	var b strings.Builder
+	for _, r := range code {
+		switch {
+		case unicode.IsSpace(r), r == '-', r == '–', r == '.', r == '/', r == '_':
+			continue
+		case unicode.IsControl(r):
+			continue
+		default:
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	return b.String()
+}
+
+// Hash returns the hex HMAC-SHA256 of the normalised code, or "" when the
+// code is empty after normalisation.
+func (h *Hasher) Hash(code string) string {
+	n := NormalizeCode(code)
+	if n == "" {
+		return ""
+	}
+	mac := hmac.New(sha256.New, h.key)
+	mac.Write([]byte(n))
+	return hex.EncodeToString(mac.Sum(nil))
+}

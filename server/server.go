@@ -1,0 +1,128 @@
+// Package server wires uppsok together: migrations, the JS hooks, the
+// person-code key, privacy hooks, and the field, exports and cards
+// services. main and the tests both call Register, so tests run the same
+// app as production.
+package server
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/jsvm"
+
+	"uppsok/field"
+	_ "uppsok/pb_migrations" // registers the Go migrations
+	"uppsok/privacy"
+)
+
+// Environment variables read by Register (documented in docs/settings.md).
+const (
+	EnvFieldWindowDays = "UPPSOK_FIELD_WINDOW_DAYS"
+	EnvTombstoneDays   = "UPPSOK_TOMBSTONE_DAYS"
+	EnvHooksDir        = "UPPSOK_HOOKS_DIR"
+)
+
+// Options configures Register.
+type Options struct {
+	// HooksDir is the pb_hooks directory ("" = pb_data/../pb_hooks, or
+	// UPPSOK_HOOKS_DIR when set).
+	HooksDir string
+	// HooksPoolSize is the number of prewarmed JS runtimes (0 = 4).
+	HooksPoolSize int
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
+}
+
+// App holds the services Register wired, for commands and tests.
+type App struct {
+	Field *field.Service
+
+	hasherOnce sync.Once
+	hasher     *privacy.Hasher
+	hasherErr  error
+	core       core.App
+}
+
+// Hasher returns the person-code hasher, loading or creating its key in the
+// data directory on first use.
+func (a *App) Hasher() (*privacy.Hasher, error) {
+	a.hasherOnce.Do(func() {
+		a.hasher, a.hasherErr = privacy.LoadHasher(a.core.DataDir())
+	})
+	return a.hasher, a.hasherErr
+}
+
+// Register wires every part of uppsok into app. Call it before app.Start
+// (or, in tests, before triggering OnServe).
+func Register(app core.App, opts Options) (*App, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a := &App{core: app}
+
+	hooksDir := opts.HooksDir
+	if hooksDir == "" {
+		hooksDir = os.Getenv(EnvHooksDir)
+	}
+	pool := opts.HooksPoolSize
+	if pool == 0 {
+		pool = 4
+	}
+	jsCfg := jsvm.Config{
+		HooksDir:      hooksDir,
+		HooksPoolSize: pool,
+		// JS migrations are not used: migrations are Go (pb_migrations).
+		MigrationsDir: filepath.Join(os.TempDir(), "uppsok-no-js-migrations"),
+	}
+	if err := jsvm.Register(app, jsCfg); err != nil {
+		return nil, fmt.Errorf("register js hooks: %w", err)
+	}
+
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if _, err := a.Hasher(); err != nil {
+			return fmt.Errorf("person-code key: %w", err)
+		}
+		return nil
+	})
+
+	registerPrivacyHooks(app, a)
+
+	fieldCfg := field.Config{
+		WindowDays:    envInt(EnvFieldWindowDays, 0),
+		TombstoneDays: envInt(EnvTombstoneDays, 0),
+		Now:           opts.Now,
+		Hasher: func() *privacy.Hasher {
+			h, err := a.Hasher()
+			if err != nil {
+				panic(fmt.Sprintf("person-code key unavailable: %v", err))
+			}
+			return h
+		},
+	}
+	fs, err := field.Register(app, fieldCfg)
+	if err != nil {
+		return nil, err
+	}
+	a.Field = fs
+	return a, nil
+}
+
+func envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return def
+	}
+	return n
+}

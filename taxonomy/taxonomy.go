@@ -1,0 +1,276 @@
+// Package taxonomy holds the closed code lists of the anonymised contact
+// record: the one source of truth that migrations, validation, sync and
+// exports all read.
+//
+// Codes are stable, lowercase snake_case English; every code carries a Swedish
+// label (shown first) and an English label. Adding a code is a one-line change
+// in this file plus a migration that widens the select field.
+package taxonomy
+
+import "slices"
+
+// Unknown is the code an invalid or missing single-choice value becomes.
+const Unknown = "unknown"
+
+// Code is one entry of a code list.
+type Code struct {
+	Code string
+	SV   string
+	EN   string
+}
+
+// List is a named, ordered code list.
+type List struct {
+	// Name is the field name the list belongs to (e.g. "channel").
+	Name string
+	// Multi reports a multiple-choice list (a set); sets have no "unknown".
+	Multi bool
+	// Codes in display order.
+	Codes []Code
+}
+
+// Values returns the codes of the list in order.
+func (l List) Values() []string {
+	out := make([]string, len(l.Codes))
+	for i, c := range l.Codes {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// Has reports whether code belongs to the list.
+func (l List) Has(code string) bool {
+	return slices.ContainsFunc(l.Codes, func(c Code) bool { return c.Code == code })
+}
+
+// Label returns the code's Swedish and English labels; an unknown code is
+// returned as its own label.
+func (l List) Label(code string) (sv, en string) {
+	for _, c := range l.Codes {
+		if c.Code == code {
+			return c.SV, c.EN
+		}
+	}
+	return code, code
+}
+
+// Normalize returns code when it belongs to a single-choice list and
+// Unknown otherwise; ok is false when the value had to be changed.
+func (l List) Normalize(code string) (out string, ok bool) {
+	if l.Has(code) {
+		return code, true
+	}
+	return Unknown, code == ""
+}
+
+// NormalizeSet keeps the valid codes of a set, drops duplicates and returns
+// them in list order; ok is false when anything was dropped.
+func (l List) NormalizeSet(codes []string) (out []string, ok bool) {
+	ok = true
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if !l.Has(c) {
+			ok = false
+			continue
+		}
+		seen[c] = true
+	}
+	out = []string{}
+	for _, c := range l.Codes {
+		if seen[c.Code] {
+			out = append(out, c.Code)
+		}
+	}
+	return out, ok
+}
+
+func unknown(sv, en string) Code { return Code{Unknown, sv, en} }
+
+// Single-choice lists of a contact.
+var (
+	Channel = List{Name: "channel", Codes: []Code{
+		{"street", "Uppsökande gata", "Street outreach"},
+		{"online", "Uppsökande nät", "Online outreach"},
+		{"police_operation", "Vid polisinsats", "During police operation"},
+		{"walk_in", "Besök på mottagning", "Walk-in"},
+		{"phone", "Telefon", "Phone"},
+		unknown("Okänd", "Unknown"),
+	}}
+
+	Daypart = List{Name: "daypart", Codes: []Code{
+		{"morning", "Förmiddag 06–12", "Morning 06–12"},
+		{"afternoon", "Eftermiddag 12–18", "Afternoon 12–18"},
+		{"evening", "Kväll 18–24", "Evening 18–24"},
+		{"night", "Natt 00–06", "Night 00–06"},
+		unknown("Okänd", "Unknown"),
+	}}
+
+	Area = List{Name: "area", Codes: []Code{
+		{"rinkeby_kista", "Rinkeby-Kista", "Rinkeby-Kista"},
+		{"spanga_tensta", "Spånga-Tensta", "Spånga-Tensta"},
+		{"hasselby_vallingby", "Hässelby-Vällingby", "Hässelby-Vällingby"},
+		{"bromma", "Bromma", "Bromma"},
+		{"kungsholmen", "Kungsholmen", "Kungsholmen"},
+		{"norrmalm", "Norrmalm", "Norrmalm"},
+		{"ostermalm", "Östermalm", "Östermalm"},
+		{"sodermalm", "Södermalm", "Södermalm"},
+		{"enskede_arsta_vantor", "Enskede-Årsta-Vantör", "Enskede-Årsta-Vantör"},
+		{"skarpnack", "Skarpnäck", "Skarpnäck"},
+		{"farsta", "Farsta", "Farsta"},
+		{"hagersten_alvsjo", "Hägersten-Älvsjö", "Hägersten-Älvsjö"},
+		{"skarholmen", "Skärholmen", "Skärholmen"},
+		{"other_municipality", "Annan kommun", "Other municipality"},
+		{"online_only", "Endast digitalt", "Online only"},
+		unknown("Okänt", "Unknown"),
+	}}
+
+	Arena = List{Name: "arena", Codes: []Code{
+		{"street", "Gatan", "Street"},
+		{"apartment", "Lägenhet", "Apartment"},
+		{"hotel", "Hotell", "Hotel"},
+		{"massage_parlour", "Massagesalong", "Massage parlour"},
+		{"buyers_home", "Köparens bostad", "Buyer's home"},
+		{"venue", "Klubb eller restaurang", "Club or restaurant"},
+		{"online_only", "Endast digitalt", "Online only"},
+		unknown("Okänd", "Unknown"),
+	}}
+
+	Role = List{Name: "role", Codes: []Code{
+		{"sells_sex", "Säljer sex eller har erfarenhet av sex mot ersättning", "Sells or has sold sex"},
+		{"buys_sex", "Köper sex eller överväger", "Buys or considers buying sex"},
+		{"at_risk", "Riskerar att utnyttjas", "At risk of exploitation"},
+		{"relative", "Anhörig", "Relative"},
+		{"professional", "Yrkesverksam som söker råd", "Professional seeking advice"},
+		unknown("Okänd", "Unknown"),
+	}}
+
+	AgeBand = List{Name: "age_band", Codes: []Code{
+		{"under_15", "Under 15 år", "Under 15"},
+		{"15_17", "15–17 år", "15–17"},
+		{"18_20", "18–20 år", "18–20"},
+		{"21_25", "21–25 år", "21–25"},
+		{"26_35", "26–35 år", "26–35"},
+		{"36_50", "36–50 år", "36–50"},
+		{"over_50", "Över 50 år", "Over 50"},
+		unknown("Okänd ålder", "Unknown age"),
+	}}
+
+	Gender = List{Name: "gender", Codes: []Code{
+		{"woman", "Kvinna/flicka", "Woman or girl"},
+		{"man", "Man/pojke", "Man or boy"},
+		{"trans", "Transperson", "Trans person"},
+		{"other", "Annan könsidentitet", "Other gender identity"},
+		unknown("Ej noterat", "Not recorded"),
+	}}
+
+	OriginRegion = List{Name: "origin_region", Codes: []Code{
+		{"sweden", "Sverige", "Sweden"},
+		{"nordic", "Övriga Norden", "Other Nordic countries"},
+		{"eu_eea", "EU/EES", "EU/EEA"},
+		{"europe_other", "Övriga Europa", "Rest of Europe"},
+		{"africa", "Afrika", "Africa"},
+		{"asia", "Asien", "Asia"},
+		{"latin_america", "Latinamerika", "Latin America"},
+		{"north_america", "Nordamerika", "North America"},
+		{"oceania", "Oceanien", "Oceania"},
+		unknown("Okänd", "Unknown"),
+	}}
+
+	Assessment = List{Name: "assessment", Codes: []Code{
+		{"none", "Inga indikatorer", "No indicators"},
+		{"indicators", "Indikatorer finns", "Indicators present"},
+		{"suspected_trafficking", "Misstänkt människohandel (BrB 4:1a)", "Suspected trafficking (Penal Code 4:1a)"},
+		{"suspected_exploitation", "Misstänkt människoexploatering (BrB 4:1b)", "Suspected exploitation (Penal Code 4:1b)"},
+		unknown("Ej bedömt", "Not assessed"),
+	}}
+
+	// SessionKind is the kind of an outreach session (uppsökande pass).
+	SessionKind = List{Name: "kind", Codes: []Code{
+		{"street", "Gata", "Street"},
+		{"online", "Nät", "Online"},
+		unknown("Okänt", "Unknown"),
+	}}
+)
+
+// Multiple-choice lists (sets) of a contact.
+var (
+	Platforms = List{Name: "platforms", Multi: true, Codes: []Code{
+		{"sugar_dating", "Sugardejting", "Sugar dating"},
+		{"escort_ads", "Eskortannonser", "Escort ads"},
+		{"tinder", "Tinder", "Tinder"},
+		{"instagram", "Instagram", "Instagram"},
+		{"snapchat", "Snapchat", "Snapchat"},
+		{"tiktok", "TikTok", "TikTok"},
+		{"kik", "KiK", "KiK"},
+		{"onlyfans", "OnlyFans", "OnlyFans"},
+		{"telegram", "Telegram", "Telegram"},
+		{"whatsapp", "WhatsApp", "WhatsApp"},
+		{"other", "Annan plattform", "Other platform"},
+	}}
+
+	Indicators = List{Name: "indicators", Multi: true, Codes: []Code{
+		{"debt", "Skuld", "Debt"},
+		{"takes_earnings", "Annan tar inkomsten", "Someone else takes the earnings"},
+		{"threats", "Hot", "Threats"},
+		{"violence", "Fysiskt våld", "Physical violence"},
+		{"sexual_violence", "Sexuellt våld", "Sexual violence"},
+		{"restricted_movement", "Begränsad rörelsefrihet", "Restricted movement"},
+		{"documents_withheld", "Saknar egna id-handlingar", "Identity documents withheld"},
+		{"false_promises", "Falska löften", "False promises"},
+		{"substances", "Droger som kontrollmedel", "Substances used for control"},
+		{"third_party_control", "Tredje part annonserar eller styr", "Third party advertises or controls"},
+		{"recently_arrived", "Nyligen anländ", "Recently arrived"},
+		{"no_shared_language", "Inget gemensamt språk", "No shared language"},
+		{"homeless", "Saknar bostad", "Homeless"},
+	}}
+
+	Purposes = List{Name: "purposes", Multi: true, Codes: []Code{
+		{"sexual", "Sexuella ändamål", "Sexual purposes"},
+		{"forced_labour", "Tvångsarbete", "Forced labour"},
+		{"exploitative_work", "Arbete under uppenbart orimliga villkor", "Work under clearly unreasonable conditions"},
+		{"begging", "Tiggeri", "Begging"},
+		{"crime", "Brottslig verksamhet", "Criminal activity"},
+		{"military_service", "Krigstjänst", "Military service"},
+		{"organ_removal", "Avlägsnande av organ", "Organ removal"},
+		{"forced_marriage", "Tvångsäktenskap", "Forced marriage"},
+		{"other_distress", "Annan nödsituation", "Other situation of distress"},
+	}}
+
+	Actions = List{Name: "actions", Multi: true, Codes: []Code{
+		{"information", "Information", "Information"},
+		{"info_card", "Informationskort", "Information card"},
+		{"support_talk", "Stödsamtal", "Support talk"},
+		{"harm_reduction", "Skyddsmaterial", "Harm reduction supplies"},
+		{"referral_mika", "Hänvisning Mikamottagningen", "Referral to Mikamottagningen"},
+		{"referral_kast", "Hänvisning KAST", "Referral to KAST"},
+		{"referral_stodcentrum", "Hänvisning Stödcentrum", "Referral to Stödcentrum"},
+		{"referral_barnahus", "Barnahus", "Barnahus"},
+		{"referral_bup", "BUP", "Child and adolescent psychiatry"},
+		{"referral_health", "Hälso- och sjukvård", "Health care"},
+		{"referral_rk", "Regionkoordinator", "Regional coordinator"},
+		{"referral_social_services", "Socialtjänst i stadsdel", "District social services"},
+		{"referral_ngo", "Ideell organisation", "Non-profit organisation"},
+		{"sheltered_housing", "Skyddat boende", "Sheltered housing"},
+		{"economic_support", "Ekonomiskt bistånd", "Financial assistance"},
+		{"iom_return", "IOM återvändandeprogram", "IOM return programme"},
+		{"report_of_concern", "Orosanmälan", "Report of concern"},
+		{"police_report", "Polisanmälan", "Police report"},
+		{"declined", "Avböjde stöd", "Declined support"},
+	}}
+)
+
+// ContactSingle lists the single-choice fields of a contact in record order.
+var ContactSingle = []List{Daypart, Channel, Area, Arena, Role, AgeBand, Gender, OriginRegion, Assessment}
+
+// ContactSets lists the multiple-choice fields of a contact in record order.
+var ContactSets = []List{Platforms, Indicators, Purposes, Actions}
+
+// IsChild reports whether an age band is under 18. A contact about a child
+// always concerns a possible crime victim.
+func IsChild(ageBand string) bool { return ageBand == "under_15" || ageBand == "15_17" }
+
+// MaxNotes is the longest free-text note, in characters.
+const MaxNotes = 500
+
+// MaxCardsGiven is the largest number of info cards one contact may record.
+const MaxCardsGiven = 100
