@@ -186,6 +186,8 @@ func isPhone(cand string) bool {
 var dateShapes = []*regexp.Regexp{
 	regexp.MustCompile(`^\d{1,2}[./\-]\d{1,2}[./\-](?:\d{2}|\d{4})$`),
 	regexp.MustCompile(`^\d{4}[./\-]\d{1,2}[./\-]\d{1,2}$`),
+	// A span of clock times: 0600-1200, 06.00-12.00.
+	regexp.MustCompile(`^(?:[01]\d|2[0-4])[.:]?[0-5]\d\s?[\-–]\s?(?:[01]\d|2[0-4])[.:]?[0-5]\d$`),
 }
 
 func looksLikeDate(s string) bool {

@@ -15,8 +15,12 @@ import (
 // notes, and person_code is accepted as write-only input there too.
 func registerPrivacyHooks(app core.App, a *App) {
 	app.OnRecordEnrich("contacts").BindFunc(func(e *core.RecordEnrichEvent) error {
-		e.Record.Hide("person_key")
-		return e.Next()
+		// Hide after Next: PocketBase unhides every field for superusers at
+		// the end of the enrich chain.
+		rec := e.Record
+		err := e.Next()
+		rec.Hide("person_key")
+		return err
 	})
 
 	noKeyFilter := func(e *core.RecordsListRequestEvent) error {

@@ -1,0 +1,80 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/testenv"
+	"uppsok/pb_migrations"
+)
+
+func TestPrivacySettingsDefaults(t *testing.T) {
+	env := testenv.NewWith(t, testenv.Options{RateLimits: true})
+	s := env.App.Settings()
+	if s.Logs.LogIP {
+		t.Error("request logs keep client IPs")
+	}
+	if s.Logs.LogAuthId {
+		t.Error("request logs keep auth ids")
+	}
+	if !s.RateLimits.Enabled || len(s.RateLimits.Rules) == 0 {
+		t.Error("rate limits off")
+	}
+	if s.Backups.Cron == "" || s.Backups.CronMaxKeep != 7 {
+		t.Errorf("backups %q keep %d, want daily keeping 7", s.Backups.Cron, s.Backups.CronMaxKeep)
+	}
+	if s.Batch.Enabled {
+		t.Error("/api/batch enabled")
+	}
+	for _, name := range []string{"users", "devices", core.CollectionNameSuperusers} {
+		c, err := env.App.FindCollectionByNameOrId(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.AuthAlert.Enabled {
+			t.Errorf("%s: auth-origin alerts on (they store a hash of IP and user agent)", name)
+		}
+	}
+	dev, _ := env.App.FindCollectionByNameOrId("devices")
+	if dev.AuthToken.Duration != pb_migrations.DeviceTokenSeconds {
+		t.Errorf("device token %ds, want 30 days", dev.AuthToken.Duration)
+	}
+}
+
+func TestRequestLogsHoldNoIP(t *testing.T) {
+	env := testenv.NewWith(t, testenv.Options{RequestLogs: true})
+	_, tok := env.Device(t, env.TeamID(t, "mika"), "Platta")
+	env.Do(t, "GET", "/api/field/sync?last_pulled_at=0", tok, nil, map[string]string{"X-Forwarded-For": "203.0.113.9"})
+	env.Do(t, "GET", "/api/collections/contacts/records", "", nil, nil)
+
+	// Logs are written in batches every few seconds: wait, bounded.
+	var rows []struct {
+		Data string `db:"data"`
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		rows = rows[:0]
+		err := env.App.AuxDB().Select("data").From("_logs").Where(dbx.Like("message", "/api/")).All(&rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) >= 2 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(rows) < 2 {
+		t.Fatalf("only %d request log rows written", len(rows))
+	}
+	for _, r := range rows {
+		for _, ip := range []string{"127.0.0.1", "203.0.113.9", "userIP", "remoteIP"} {
+			if strings.Contains(r.Data, ip) {
+				t.Errorf("log row holds %q: %s", ip, r.Data)
+			}
+		}
+	}
+}
