@@ -29,6 +29,9 @@ const (
 	MaxPushRecords = 2000
 	// MaxPushBytes is the largest push body.
 	MaxPushBytes = 5 << 20
+	// drainLimit bounds how much of an oversized push is read before the
+	// 413 is sent.
+	drainLimit = 32 << 20
 	// IdempotencyTTL is how long a push response is kept for replay.
 	IdempotencyTTL = 24 * time.Hour
 	// EnrollmentTTL is how long an enrollment code is valid.

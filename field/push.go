@@ -75,6 +75,9 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 		return apis.NewBadRequestError("Kunde inte läsa förfrågan. / Could not read the request.", nil)
 	}
 	if len(body) > MaxPushBytes {
+		// Read (and drop) a bounded rest, so that the client gets the 413
+		// instead of a connection reset while it is still sending.
+		io.Copy(io.Discard, io.LimitReader(e.Request.Body, drainLimit))
 		return apiError(http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("För stor synk: högst %d MB. / Push too large: at most %d MB.", MaxPushBytes>>20, MaxPushBytes>>20), nil)
 	}
