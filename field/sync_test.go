@@ -1,6 +1,7 @@
 package field_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -183,3 +184,5 @@ func TestPullRejectsBadCursor(t *testing.T) {
 		})
 	}
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
