@@ -65,14 +65,25 @@ var (
 func Screen(text string) (string, []Kind) {
 	found := map[Kind]bool{}
 	out := text
+	hint := scanHints(text)
 
-	out = replaceAll(emailRe, out, 0, nil, KindEmail, found)
-	out = replaceAll(linkRe, out, 0, nil, KindLink, found)
-	out = replaceAll(pnrRe, out, 1, isPersonalNumber, KindPersonalNumber, found)
-	out = replaceAll(phoneRe, out, 1, isPhone, KindPhone, found)
-	out = replaceAll(platformNamedRe, out, 1, nil, KindHandle, found)
-	out = replaceAll(platformLooseRe, out, 1, isUserName, KindHandle, found)
-	out = replaceAll(handleRe, out, 1, nil, KindHandle, found)
+	if hint.at || hint.atWord {
+		out = replaceAll(emailRe, out, 0, nil, KindEmail, found)
+	}
+	if hint.slash || hint.www {
+		out = replaceAll(linkRe, out, 0, nil, KindLink, found)
+	}
+	if hint.digits >= 7 {
+		out = replaceAll(pnrRe, out, 1, isPersonalNumber, KindPersonalNumber, found)
+		out = replaceAll(phoneRe, out, 1, isPhone, KindPhone, found)
+	}
+	if hint.platform {
+		out = replaceAll(platformNamedRe, out, 1, nil, KindHandle, found)
+		out = replaceAll(platformLooseRe, out, 1, isUserName, KindHandle, found)
+	}
+	if hint.at {
+		out = replaceAll(handleRe, out, 1, nil, KindHandle, found)
+	}
 
 	kinds := make([]Kind, 0, len(found))
 	for k := range found {
@@ -80,6 +91,45 @@ func Screen(text string) (string, []Kind) {
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
 	return out, kinds
+}
+
+// hints are cheap facts about a text that rule detectors in or out, so that
+// ordinary notes skip the regular expressions (which dominate the cost of a
+// push otherwise).
+type hints struct {
+	digits                 int
+	at, atWord, slash, www bool
+	platform               bool
+}
+
+var platformWords = strings.Split(platformNames, "|")
+
+func scanHints(text string) hints {
+	var h hints
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c >= '0' && c <= '9':
+			h.digits++
+		case c == '@':
+			h.at = true
+		case c == '/':
+			h.slash = true
+		}
+	}
+	lower := strings.ToLower(text)
+	h.www = strings.Contains(lower, "www.")
+	h.atWord = strings.Contains(lower, "at") && (strings.Contains(lower, "(") || strings.Contains(lower, "["))
+	for _, w := range platformWords {
+		// Names like "snap(?:chat)?" are matched on their fixed prefix.
+		if p := strings.IndexAny(w, "(?"); p >= 0 {
+			w = w[:p]
+		}
+		if strings.Contains(lower, w) {
+			h.platform = true
+			break
+		}
+	}
+	return h
 }
 
 // Contains reports whether the screen would change text.

@@ -23,7 +23,10 @@ import (
 
 // Env is one running test instance of uppsok.
 type Env struct {
-	App    *tests.TestApp
+	// App is PocketBase's test app (nil with Options.Plain).
+	App *tests.TestApp
+	// Core is the app under test: App, or a plain BaseApp with Options.Plain.
+	Core   core.App
 	Uppsok *server.App
 	Server *httptest.Server
 	URL    string
@@ -39,6 +42,9 @@ type Options struct {
 	RateLimits bool
 	// RequestLogs keeps request logging on (the test app turns it off).
 	RequestLogs bool
+	// Plain runs a plain BaseApp, as `uppsok serve` does, instead of
+	// PocketBase's test app (which counts every hook event): for benchmarks.
+	Plain bool
 }
 
 // RepoRoot returns the repository root directory.
@@ -53,9 +59,31 @@ func New(tb testing.TB) *Env { return NewWith(tb, Options{}) }
 // NewWith starts an Env; it is closed when the test ends.
 func NewWith(tb testing.TB, opts Options) *Env {
 	tb.Helper()
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: tb.TempDir(), EncryptionEnv: "pb_test_env"})
-	if err != nil {
-		tb.Fatalf("test app: %v", err)
+	var app core.App
+	var testApp *tests.TestApp
+	if opts.Plain {
+		base := core.NewBaseApp(core.BaseAppConfig{DataDir: tb.TempDir()})
+		if err := base.Bootstrap(); err != nil {
+			tb.Fatalf("bootstrap: %v", err)
+		}
+		if err := base.RunAllMigrations(); err != nil {
+			tb.Fatalf("migrations: %v", err)
+		}
+		base.Settings().Logs.MaxDays = 0
+		app = base
+	} else {
+		ta, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: tb.TempDir(), EncryptionEnv: "pb_test_env"})
+		if err != nil {
+			tb.Fatalf("test app: %v", err)
+		}
+		app, testApp = ta, ta
+	}
+	cleanup := func() {
+		if testApp != nil {
+			testApp.Cleanup()
+		} else {
+			app.ResetBootstrapState()
+		}
 	}
 	up, err := server.Register(app, server.Options{
 		HooksDir:      filepath.Join(RepoRoot(), "pb_hooks"),
@@ -63,7 +91,7 @@ func NewWith(tb testing.TB, opts Options) *Env {
 		Now:           opts.Now,
 	})
 	if err != nil {
-		app.Cleanup()
+		cleanup()
 		tb.Fatalf("register: %v", err)
 	}
 	app.Settings().RateLimits.Enabled = opts.RateLimits
@@ -89,10 +117,10 @@ func NewWith(tb testing.TB, opts Options) *Env {
 		tb.Fatalf("serve: %v", err)
 	}
 	srv := httptest.NewServer(handler)
-	env := &Env{App: app, Uppsok: up, Server: srv, URL: srv.URL, Client: srv.Client()}
+	env := &Env{App: testApp, Core: app, Uppsok: up, Server: srv, URL: srv.URL, Client: srv.Client()}
 	tb.Cleanup(func() {
 		srv.Close()
-		app.Cleanup()
+		cleanup()
 	})
 	return env
 }
@@ -100,7 +128,7 @@ func NewWith(tb testing.TB, opts Options) *Env {
 // TeamID returns the id of a seeded team by code.
 func (env *Env) TeamID(tb testing.TB, code string) string {
 	tb.Helper()
-	r, err := env.App.FindFirstRecordByData("teams", "code", code)
+	r, err := env.Core.FindFirstRecordByData("teams", "code", code)
 	if err != nil {
 		tb.Fatalf("team %s: %v", code, err)
 	}
@@ -111,7 +139,7 @@ func (env *Env) TeamID(tb testing.TB, code string) string {
 // with an auth token.
 func (env *Env) User(tb testing.TB, email, role, team string) (*core.Record, string) {
 	tb.Helper()
-	col, err := env.App.FindCollectionByNameOrId("users")
+	col, err := env.Core.FindCollectionByNameOrId("users")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -122,7 +150,7 @@ func (env *Env) User(tb testing.TB, email, role, team string) (*core.Record, str
 	u.Set("name", "Namn "+role)
 	u.Set("role", role)
 	u.Set("team", team)
-	if err := env.App.Save(u); err != nil {
+	if err := env.Core.Save(u); err != nil {
 		tb.Fatalf("user %s: %v", email, err)
 	}
 	tok, err := u.NewAuthToken()
@@ -135,16 +163,16 @@ func (env *Env) User(tb testing.TB, email, role, team string) (*core.Record, str
 // Superuser creates a superuser and returns its token.
 func (env *Env) Superuser(tb testing.TB) string {
 	tb.Helper()
-	col, err := env.App.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	col, err := env.Core.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	su, err := env.App.FindAuthRecordByEmail(col, "root@example.se")
+	su, err := env.Core.FindAuthRecordByEmail(col, "root@example.se")
 	if err != nil {
 		su = core.NewRecord(col)
 		su.SetEmail("root@example.se")
 		su.SetPassword("test-password-123")
-		if err := env.App.Save(su); err != nil {
+		if err := env.Core.Save(su); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -1,0 +1,260 @@
+package field_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/pocketbase/dbx"
+
+	"uppsok/internal/testenv"
+)
+
+// The sync benchmarks. scripts/bench.sh runs them together and prints the
+// ratios asked for in the README; each reports contacts/s.
+
+const benchBatch = 500
+
+func benchContacts(n int) []map[string]any {
+	out := make([]map[string]any, n)
+	for i := range out {
+		out[i] = contact(uuid.NewString(), map[string]any{
+			"platforms": `["instagram","snapchat"]`, "notes": "Samtal om stöd och boende, hänvisad vidare.",
+		})
+	}
+	return out
+}
+
+func benchEnv(b *testing.B) (*testenv.Env, string, string) {
+	env := testenv.NewWith(b, testenv.Options{Plain: true})
+	team := env.TeamID(b, "mika")
+	_, tok := env.Device(b, team, "bench")
+	return env, team, tok
+}
+
+func reportRate(b *testing.B, records int) {
+	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "contacts/s")
+}
+
+// BenchmarkPushHTTP: the field push endpoint over loopback HTTP, 500
+// contacts per push, every record saved through PocketBase's record hooks.
+func BenchmarkPushHTTP(b *testing.B) {
+	env, _, tok := benchEnv(b)
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		bodies[i], _ = json.Marshal(map[string]any{
+			"changes":        map[string]any{"contacts": map[string]any{"created": benchContacts(benchBatch), "updated": []any{}, "deleted": []any{}}},
+			"last_pulled_at": 0,
+		})
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st, data, _ := env.Do(b, "POST", "/api/field/sync", tok, bodies[i], nil)
+		if st != 200 {
+			b.Fatalf("push: %d %s", st, data)
+		}
+	}
+	b.StopTimer()
+	reportRate(b, b.N*benchBatch)
+}
+
+// BenchmarkRawInsert: the baseline: a prepared INSERT of the same rows into
+// a table of the same schema and indexes, in one transaction, in-process.
+func BenchmarkRawInsert(b *testing.B) {
+	env, team, _ := benchEnv(b)
+	var schema string
+	if err := env.Core.DB().NewQuery("SELECT sql FROM sqlite_master WHERE type='table' AND name='contacts'").Row(&schema); err != nil {
+		b.Fatal(err)
+	}
+	raw := strings.Replace(schema, "`contacts`", "`contacts_raw`", 1)
+	if raw == schema {
+		raw = strings.Replace(schema, "contacts", "contacts_raw", 1)
+	}
+	if _, err := env.Core.DB().NewQuery(raw).Execute(); err != nil {
+		b.Fatalf("create raw table: %v\n%s", err, raw)
+	}
+	for _, idx := range []string{"team, seq", "seq", "occurred_on"} {
+		name := "idx_raw_" + strings.NewReplacer(", ", "_").Replace(idx)
+		if _, err := env.Core.DB().NewQuery("CREATE INDEX " + name + " ON contacts_raw (" + idx + ")").Execute(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	sqlDB := env.Core.NonconcurrentDB().(*dbx.DB).DB()
+	rows := make([][]map[string]any, b.N)
+	for i := range rows {
+		rows[i] = benchContacts(benchBatch)
+	}
+	cols := []string{"id", "team", "occurred_on", "daypart", "channel", "area", "arena", "platforms", "role", "age_band", "gender",
+		"origin_region", "language", "interpreter", "indicators", "assessment", "purposes", "actions", "cards_given", "notes", "seq", "created", "updated"}
+	stmtSQL := "INSERT INTO contacts_raw (" + strings.Join(cols, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	seq := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tx, err := sqlDB.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		stmt, err := tx.Prepare(stmtSQL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+		for _, c := range rows[i] {
+			seq++
+			_, err := stmt.Exec(c["id"], team, c["occurred_on"], c["daypart"], c["channel"], c["area"], c["arena"], c["platforms"],
+				c["role"], c["age_band"], c["gender"], c["origin_region"], c["language"], false, c["indicators"], c["assessment"],
+				c["purposes"], c["actions"], c["cards_given"], c["notes"], seq, now, now)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		stmt.Close()
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportRate(b, b.N*benchBatch)
+}
+
+// BenchmarkPocketBaseBatch: PocketBase's own /api/batch creating the same
+// records over loopback (at most 50 requests per batch call).
+func BenchmarkPocketBaseBatch(b *testing.B) {
+	env, team, _ := benchEnv(b)
+	env.Core.Settings().Batch.Enabled = true
+	env.Core.Settings().Batch.MaxRequests = 50
+	env.Core.Settings().Batch.Timeout = 30
+	su := env.Superuser(b)
+	var bodies [][]byte
+	for i := 0; i < b.N; i++ {
+		cs := benchContacts(benchBatch)
+		for start := 0; start < len(cs); start += 50 {
+			var reqs []map[string]any
+			for _, c := range cs[start:min(start+50, len(cs))] {
+				body := map[string]any{"team": team}
+				for k, v := range c {
+					switch k {
+					case "_status", "_changed", "created_at", "updated_at":
+					case "platforms", "indicators", "purposes", "actions":
+						var arr []string
+						json.Unmarshal([]byte(v.(string)), &arr)
+						body[k] = arr
+					default:
+						body[k] = v
+					}
+				}
+				reqs = append(reqs, map[string]any{"method": "POST", "url": "/api/collections/contacts/records", "body": body})
+			}
+			data, _ := json.Marshal(map[string]any{"requests": reqs})
+			bodies = append(bodies, data)
+		}
+	}
+	b.ResetTimer()
+	for _, body := range bodies {
+		st, data, _ := env.Do(b, "POST", "/api/batch", su, body, nil)
+		if st != 200 {
+			b.Fatalf("batch: %d %s", st, data[:min(300, len(data))])
+		}
+	}
+	b.StopTimer()
+	reportRate(b, b.N*benchBatch)
+}
+
+// BenchmarkFirstPull20k: a first sync of a team holding 20,000 contacts in
+// the field window.
+func BenchmarkFirstPull20k(b *testing.B) {
+	env, _, tok := benchEnv(b)
+	for i := 0; i < 20000/2000; i++ {
+		body, _ := json.Marshal(map[string]any{
+			"changes":        map[string]any{"contacts": map[string]any{"created": benchContacts(2000), "updated": []any{}, "deleted": []any{}}},
+			"last_pulled_at": 0,
+		})
+		if st, data, _ := env.Do(b, "POST", "/api/field/sync", tok, body, nil); st != 200 {
+			b.Fatalf("seed: %d %s", st, data)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := pullRaw(env, tok, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(p.Changes["contacts"].Updated); n != 20000 {
+			b.Fatalf("pulled %d", n)
+		}
+	}
+	b.StopTimer()
+	reportRate(b, b.N*20000)
+}
+
+// BenchmarkTablets200: 200 simulated tablets, each pushing 50 contacts and
+// then pulling, all at once over loopback. Reports p50/p99 latency per
+// sync (push + pull) and the peak Go heap in use during the run.
+func BenchmarkTablets200(b *testing.B) {
+	const tablets, perTablet = 200, 50
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		env := testenv.NewWith(b, testenv.Options{Plain: true})
+		team := env.TeamID(b, "mika")
+		toks := make([]string, tablets)
+		for j := range toks {
+			_, toks[j] = env.Device(b, team, fmt.Sprintf("t%d", j))
+		}
+		env.Client.Transport.(*http.Transport).MaxIdleConnsPerHost = tablets
+		runtime.GC()
+		var peak uint64
+		stop := make(chan struct{})
+		var sampler sync.WaitGroup
+		sampler.Add(1)
+		go func() {
+			defer sampler.Done()
+			var ms runtime.MemStats
+			for {
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak {
+					peak = ms.HeapInuse
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		}()
+		lat := make([]time.Duration, tablets)
+		var wg sync.WaitGroup
+		b.StartTimer()
+		for j := 0; j < tablets; j++ {
+			wg.Add(1)
+			go func(j int) {
+				defer wg.Done()
+				start := time.Now()
+				st, data, err := pushRaw(env, toks[j], 0, benchContacts(perTablet), nil)
+				if err != nil || st != 200 {
+					b.Errorf("push: %d %v %s", st, err, data)
+					return
+				}
+				if _, err := pullRaw(env, toks[j], 0); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[j] = time.Since(start)
+			}(j)
+		}
+		wg.Wait()
+		b.StopTimer()
+		close(stop)
+		sampler.Wait()
+		sort.Slice(lat, func(a, c int) bool { return lat[a] < lat[c] })
+		b.ReportMetric(float64(lat[tablets/2].Milliseconds()), "p50-ms")
+		b.ReportMetric(float64(lat[tablets*99/100].Milliseconds()), "p99-ms")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	}
+}
