@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"uppsok/pb_migrations"
 )
@@ -109,7 +110,11 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 		return replay(e, stored, hash)
 	}
 	if err != nil {
-		return err
+		var apiErr *router.ApiError
+		if errors.As(err, &apiErr) {
+			return apiErr
+		}
+		return internalError(e, "push", err)
 	}
 	return e.Blob(http.StatusOK, "application/json", respBody)
 }

@@ -3,6 +3,7 @@ package field
 import (
 	"context"
 	"errors"
+	"os"
 	"regexp"
 
 	validation "github.com/go-ozzo/ozzo-validation/v4"
@@ -26,5 +27,8 @@ func isValidationError(err error) bool {
 // could identify anyone) and answers 500 without internals.
 func internalError(e *core.RequestEvent, what string, err error) error {
 	e.App.Logger().Error("field: "+what, "error", err.Error())
+	if os.Getenv("UPPSOK_DEBUG_ERRORS") != "" {
+		println("field:", what, err.Error())
+	}
 	return apis.NewInternalServerError("Serverfel, försök igen. / Server error, please try again.", nil)
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the sync benchmarks in one process run and prints the ratios the
+# README reports: push vs a raw prepared INSERT and vs PocketBase's
+# /api/batch, first-pull throughput, and the 200-tablet latency/memory run,
+# plus where push time goes (CPU profile, top functions).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+go test ./field/ -run '^$' -bench 'PushHTTP|RawInsert|PocketBaseBatch|FirstPull20k' \
+  -benchtime "${BENCHTIME:-20x}" -cpuprofile "$out/cpu.prof" -o "$out/field.test" | tee "$out/bench.txt"
+# The 200-tablet run sets up 200 enrolled devices: once is enough.
+go test ./field/ -run '^$' -bench 'Tablets200' -benchtime 1x | tee -a "$out/bench.txt"
+
+rate() { awk -v name="$1" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)=="contacts/s") print $i }' "$out/bench.txt"; }
+metric() { awk -v name="$1" -v unit="$2" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)==unit) print $i }' "$out/bench.txt"; }
+push=$(rate PushHTTP); raw=$(rate RawInsert); batch=$(rate PocketBaseBatch); pull=$(rate FirstPull20k)
+echo
+echo "== ratios (same run, same machine)"
+awk -v p="$push" -v r="$raw" -v b="$batch" -v f="$pull" 'BEGIN {
+  printf "push (HTTP, 500/batch)   %8.0f contacts/s\n", p
+  printf "raw prepared INSERT      %8.0f contacts/s   push/raw   = %.3f\n", r, p/r
+  printf "PocketBase /api/batch    %8.0f contacts/s   push/batch = %.2f\n", b, p/b
+  printf "first pull of 20,000     %8.0f contacts/s\n", f
+}'
+echo "200 tablets (push 50 + pull): p50 $(metric Tablets200 p50-ms) ms, p99 $(metric Tablets200 p99-ms) ms, peak heap $(metric Tablets200 peak-heap-MiB) MiB"
+echo
+echo "== where push time goes (CPU, cumulative, uppsok and PocketBase frames)"
+go tool pprof -top -cum -focus 'handlePush' "$out/field.test" "$out/cpu.prof" 2>/dev/null \
+  | grep -E 'uppsok/|core\.\(\*BaseApp\)\.(create|Save)|DBExport|jsvm|goja\.\(\*Runtime\)\.RunProgram|encoding/json\.Unmarshal|sqlite3Step' | head -20
