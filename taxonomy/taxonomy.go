@@ -274,3 +274,34 @@ const MaxNotes = 500
 
 // MaxCardsGiven is the largest number of info cards one contact may record.
 const MaxCardsGiven = 100
+
+// Audience is who an information page speaks to.
+var Audience = List{Name: "audience", Codes: []Code{
+	{"sells_sex", "Säljer sex", "Sells sex"},
+	{"buys_sex", "Köper sex", "Buys sex"},
+	{"young", "Unga", "Young people"},
+	{"trafficking", "Utsatta för människohandel", "Victims of trafficking"},
+}}
+
+// PageLanguages are the languages information pages may be written in
+// (ISO 639-1). Arabic and Persian are written right to left.
+var PageLanguages = List{Name: "language", Codes: []Code{
+	{"sv", "Svenska", "Swedish"},
+	{"en", "Engelska", "English"},
+	{"ro", "Rumänska", "Romanian"},
+	{"bg", "Bulgariska", "Bulgarian"},
+	{"hu", "Ungerska", "Hungarian"},
+	{"pl", "Polska", "Polish"},
+	{"es", "Spanska", "Spanish"},
+	{"ru", "Ryska", "Russian"},
+	{"uk", "Ukrainska", "Ukrainian"},
+	{"th", "Thailändska", "Thai"},
+	{"zh", "Kinesiska", "Chinese"},
+	{"ar", "Arabiska", "Arabic"},
+	{"fa", "Persiska", "Persian"},
+	{"so", "Somaliska", "Somali"},
+	{"ti", "Tigrinja", "Tigrinya"},
+}}
+
+// RightToLeft reports whether a language is written right to left.
+func RightToLeft(lang string) bool { return lang == "ar" || lang == "fa" || lang == "he" || lang == "ur" }

@@ -1,0 +1,432 @@
+package exports
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// The audit answers, for every hidden cell, the question an attacker would
+// ask: given everything published (this release, the margins, and the
+// other releases of the same year), what is the smallest and the largest
+// value this cell can have? Counts are non-negative; tables add up along
+// single-choice dimensions; a multiple-choice cell is at most its margin; a
+// distinct-persons cell is at most its margin and the margin at most the sum
+// of its cells; a year is the sum of its tertials (persons: at most the sum,
+// at least each tertial). Each question is a linear programme, solved with
+// gonum's simplex. A hidden cell passes when its range is at least k wide.
+
+// qty identifies one quantity: a canonical cell in one period.
+type qty struct {
+	period string
+	canon  string
+}
+
+// relation is Σ coef·x = 0 (or ≤ 0 when ineq).
+type relation struct {
+	terms map[qty]float64
+	ineq  bool
+}
+
+// model is the set of quantities and relations of a group of tables.
+type model struct {
+	value    map[qty]int  // true value (for suppression decisions only)
+	hidden   map[qty]bool // hidden in every table that shows it
+	frozen   map[qty]bool // published by an earlier release: cannot change
+	rel      []relation
+	relsOf   map[qty][]int
+	sensible map[qty]bool
+}
+
+// Finding is one hidden cell whose value can be narrowed below k.
+type Finding struct {
+	Period string
+	Cell   string // canonical cell: unit|dim=code;...
+	Min    float64
+	Max    float64 // +Inf when unbounded
+}
+
+// AuditReport is the result of an audit.
+type AuditReport struct {
+	K        int
+	Hidden   int
+	Findings []Finding
+}
+
+// OK reports whether no hidden cell can be narrowed below k.
+func (r AuditReport) OK() bool { return len(r.Findings) == 0 }
+
+func periodKey(t *Table) string { return t.Period.Key() }
+
+// buildModel collects the quantities and relations of the sensitive tables.
+func buildModel(tables []*Table) *model {
+	m := &model{value: map[qty]int{}, hidden: map[qty]bool{}, frozen: map[qty]bool{}, relsOf: map[qty][]int{}, sensible: map[qty]bool{}}
+	shown := map[qty]bool{}
+	seenRel := map[string]bool{}
+	addRel := func(r relation) {
+		key := fmt.Sprint(r.ineq, sortedTerms(r.terms))
+		if seenRel[key] {
+			return
+		}
+		seenRel[key] = true
+		idx := len(m.rel)
+		m.rel = append(m.rel, r)
+		for q := range r.terms {
+			m.relsOf[q] = append(m.relsOf[q], idx)
+		}
+	}
+	byPeriodUnit := map[string]map[string]bool{} // unit -> canon set, for cross-period relations
+	for _, t := range tables {
+		if !t.Def.Sensitive {
+			continue
+		}
+		pk := periodKey(t)
+		qOf := func(c *Cell) qty { return qty{pk, t.Def.canonical(c.Dims)} }
+		for i := range t.Cells {
+			c := &t.Cells[i]
+			q := qOf(c)
+			m.value[q] = c.Value
+			m.sensible[q] = true
+			if !c.Hidden {
+				shown[q] = true
+			}
+			if byPeriodUnit[t.Def.Unit] == nil {
+				byPeriodUnit[t.Def.Unit] = map[string]bool{}
+			}
+			byPeriodUnit[t.Def.Unit][q.canon] = true
+		}
+		// Relations along each dimension, for every fixed assignment of the
+		// other dimensions (margins included).
+		for di, d := range t.Def.Dims {
+			groups := map[string][]*Cell{}
+			totals := map[string]*Cell{}
+			for i := range t.Cells {
+				c := &t.Cells[i]
+				rest := map[string]string{}
+				for k, v := range c.Dims {
+					if k != d.Name {
+						rest[k] = v
+					}
+				}
+				gk := cellKey(rest)
+				if c.Dims[d.Name] == Total {
+					totals[gk] = c
+				} else {
+					groups[gk] = append(groups[gk], c)
+				}
+			}
+			_ = di
+			for gk, cells := range groups {
+				tot := totals[gk]
+				if tot == nil {
+					continue
+				}
+				tq := qOf(tot)
+				if t.Def.additive(d) {
+					terms := map[qty]float64{tq: -1}
+					for _, c := range cells {
+						terms[qOf(c)] += 1
+					}
+					addRel(relation{terms: terms})
+					continue
+				}
+				// Set dimension or persons: each cell at most its margin.
+				for _, c := range cells {
+					addRel(relation{terms: map[qty]float64{qOf(c): 1, tq: -1}, ineq: true})
+				}
+				if t.Def.Unit == UnitPersons {
+					terms := map[qty]float64{tq: 1}
+					for _, c := range cells {
+						terms[qOf(c)] -= 1
+					}
+					addRel(relation{terms: terms, ineq: true})
+				}
+			}
+		}
+	}
+	for q := range m.value {
+		m.hidden[q] = !shown[q]
+	}
+	// A year and its tertials.
+	years := map[int]bool{}
+	for _, t := range tables {
+		years[t.Period.Year] = true
+	}
+	for y := range years {
+		yk := Period{Year: y}.Key()
+		for unit, canons := range byPeriodUnit {
+			for canon := range canons {
+				yq := qty{yk, canon}
+				tqs := []qty{{Period{y, 1}.Key(), canon}, {Period{y, 2}.Key(), canon}, {Period{y, 3}.Key(), canon}}
+				present := 0
+				if _, ok := m.value[yq]; ok {
+					present++
+				}
+				for _, tq := range tqs {
+					if _, ok := m.value[tq]; ok {
+						present++
+					}
+				}
+				if present < 2 {
+					continue
+				}
+				// Quantities of periods not released are unknowns.
+				for _, q := range append(tqs, yq) {
+					if _, ok := m.value[q]; !ok {
+						m.hidden[q] = true
+						m.value[q] = -1
+					}
+				}
+				if unit == UnitPersons {
+					terms := map[qty]float64{yq: 1}
+					for _, tq := range tqs {
+						terms[tq] = -1
+						addRel(relation{terms: map[qty]float64{tq: 1, yq: -1}, ineq: true})
+					}
+					addRel(relation{terms: terms, ineq: true})
+				} else {
+					terms := map[qty]float64{yq: -1}
+					for _, tq := range tqs {
+						terms[tq] = 1
+					}
+					addRel(relation{terms: terms})
+				}
+			}
+		}
+	}
+	return m
+}
+
+func sortedTerms(t map[qty]float64) []string {
+	out := make([]string, 0, len(t))
+	for q, c := range t {
+		out = append(out, fmt.Sprintf("%s|%s|%g", q.period, q.canon, c))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Audit checks every hidden cell of the sensitive tables against k.
+func Audit(tables []*Table, k int) (AuditReport, error) {
+	m := buildModel(tables)
+	return m.audit(k, nil)
+}
+
+// audit solves min/max for each hidden quantity (or only those in only).
+func (m *model) audit(k int, only map[qty]bool) (AuditReport, error) {
+	rep := AuditReport{K: k}
+	var hidden []qty
+	for q, h := range m.hidden {
+		if h {
+			hidden = append(hidden, q)
+		}
+	}
+	sort.Slice(hidden, func(i, j int) bool {
+		if hidden[i].period != hidden[j].period {
+			return hidden[i].period < hidden[j].period
+		}
+		return hidden[i].canon < hidden[j].canon
+	})
+	for _, q := range hidden {
+		if m.value[q] >= 0 && m.sensible[q] {
+			rep.Hidden++
+		}
+	}
+	if len(hidden) == 0 {
+		return rep, nil
+	}
+	lpm, err := m.standardForm(hidden)
+	if err != nil {
+		return rep, err
+	}
+	for _, q := range hidden {
+		if m.value[q] < 0 || !m.sensible[q] {
+			continue // an unreleased period's quantity: not published anywhere
+		}
+		if only != nil && !only[q] {
+			continue
+		}
+		lo, hi, err := lpm.bounds(q)
+		if err != nil {
+			return rep, fmt.Errorf("audit %s %s: %w", q.period, q.canon, err)
+		}
+		if math.Floor(hi+1e-6)-math.Ceil(lo-1e-6) < float64(k) {
+			rep.Findings = append(rep.Findings, Finding{Period: q.period, Cell: q.canon, Min: lo, Max: hi})
+		}
+	}
+	return rep, nil
+}
+
+// lpModel is the reduced linear system over the hidden quantities.
+type lpModel struct {
+	col  map[qty]int // column of each hidden quantity in A (absent: free)
+	a    *mat.Dense
+	b    []float64
+	cols int
+}
+
+// standardForm substitutes the published values, drops relations without
+// unknowns, adds a slack per inequality and removes dependent rows, giving
+// A·x = b, x ≥ 0 with A of full row rank as the simplex needs.
+func (m *model) standardForm(hidden []qty) (*lpModel, error) {
+	isHidden := map[qty]bool{}
+	for _, q := range hidden {
+		isHidden[q] = true
+	}
+	type row struct {
+		coef  map[qty]float64
+		rhs   float64
+		slack bool
+	}
+	var rows []row
+	for _, r := range m.rel {
+		rw := row{coef: map[qty]float64{}, slack: r.ineq}
+		for q, c := range r.terms {
+			if isHidden[q] {
+				rw.coef[q] += c
+			} else {
+				rw.rhs -= c * float64(m.value[q])
+			}
+		}
+		if len(rw.coef) == 0 {
+			continue
+		}
+		rows = append(rows, rw)
+	}
+	col := map[qty]int{}
+	for _, rw := range rows {
+		for q := range rw.coef {
+			if _, ok := col[q]; !ok {
+				col[q] = len(col)
+			}
+		}
+	}
+	// Deterministic columns.
+	keys := make([]qty, 0, len(col))
+	for q := range col {
+		keys = append(keys, q)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].period != keys[j].period {
+			return keys[i].period < keys[j].period
+		}
+		return keys[i].canon < keys[j].canon
+	})
+	for i, q := range keys {
+		col[q] = i
+	}
+	nv := len(col)
+	slacks := 0
+	for _, rw := range rows {
+		if rw.slack {
+			slacks++
+		}
+	}
+	ncols := nv + slacks
+	dense := make([][]float64, 0, len(rows))
+	rhs := make([]float64, 0, len(rows))
+	s := nv
+	for _, rw := range rows {
+		line := make([]float64, ncols)
+		for q, c := range rw.coef {
+			line[col[q]] = c
+		}
+		if rw.slack {
+			line[s] = 1
+			s++
+		}
+		dense = append(dense, line)
+		rhs = append(rhs, rw.rhs)
+	}
+	dense, rhs, err := independentRows(dense, rhs)
+	if err != nil {
+		return nil, err
+	}
+	lpm := &lpModel{col: col, b: rhs, cols: ncols}
+	if len(dense) > 0 {
+		lpm.a = mat.NewDense(len(dense), ncols, nil)
+		for i, line := range dense {
+			lpm.a.SetRow(i, line)
+		}
+	}
+	return lpm, nil
+}
+
+// independentRows keeps a maximal set of linearly independent rows of
+// [A | b]; a row that reduces to 0 = c ≠ 0 means the published numbers
+// contradict each other.
+func independentRows(a [][]float64, b []float64) ([][]float64, []float64, error) {
+	const eps = 1e-9
+	var basis [][]float64 // reduced rows (augmented), each with a pivot
+	var pivots []int
+	var keptA [][]float64
+	var keptB []float64
+	for i, line := range a {
+		aug := append(append([]float64(nil), line...), b[i])
+		for bi, br := range basis {
+			p := pivots[bi]
+			if f := aug[p]; math.Abs(f) > eps {
+				for j := range aug {
+					aug[j] -= f * br[j]
+				}
+			}
+		}
+		p := -1
+		for j := 0; j < len(line); j++ {
+			if math.Abs(aug[j]) > eps {
+				p = j
+				break
+			}
+		}
+		if p < 0 {
+			if math.Abs(aug[len(line)]) > 1e-6 {
+				return nil, nil, errors.New("de publicerade talen motsäger varandra / published numbers contradict each other")
+			}
+			continue
+		}
+		f := aug[p]
+		for j := range aug {
+			aug[j] /= f
+		}
+		for bi, br := range basis {
+			if g := br[p]; math.Abs(g) > eps {
+				for j := range br {
+					br[j] -= g * aug[j]
+				}
+				basis[bi] = br
+			}
+		}
+		basis = append(basis, aug)
+		pivots = append(pivots, p)
+		keptA = append(keptA, line)
+		keptB = append(keptB, b[i])
+	}
+	return keptA, keptB, nil
+}
+
+// bounds returns the smallest and largest value of q.
+func (l *lpModel) bounds(q qty) (lo, hi float64, err error) {
+	i, ok := l.col[q]
+	if !ok || l.a == nil {
+		return 0, math.Inf(1), nil // in no relation: anything from 0 up
+	}
+	c := make([]float64, l.cols)
+	c[i] = 1
+	lo, _, err = lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("min: %w", err)
+	}
+	c[i] = -1
+	neg, _, err := lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	if errors.Is(err, lp.ErrUnbounded) {
+		return lo, math.Inf(1), nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("max: %w", err)
+	}
+	return lo, -neg, nil
+}
