@@ -304,4 +304,6 @@ var PageLanguages = List{Name: "language", Codes: []Code{
 }}
 
 // RightToLeft reports whether a language is written right to left.
-func RightToLeft(lang string) bool { return lang == "ar" || lang == "fa" || lang == "he" || lang == "ur" }
+func RightToLeft(lang string) bool {
+	return lang == "ar" || lang == "fa" || lang == "he" || lang == "ur"
+}
