@@ -15,11 +15,15 @@ import (
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 
+	"uppsok/exports"
 	"uppsok/server"
 )
 
 func main() {
-	app := pocketbase.New()
+	// Dev mode (PocketBase prints every SQL statement, with its values) stays
+	// off even under `go run`: those values are contact data. --dev turns it
+	// on for debugging with synthetic data only.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
 
 	if _, err := server.Register(app, server.Options{}); err != nil {
 		log.Fatal(err)
@@ -29,6 +33,7 @@ func main() {
 		return se.Next()
 	})
 	app.RootCmd.AddCommand(seedDemoCommand(app))
+	app.RootCmd.AddCommand(exports.Command(app))
 
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

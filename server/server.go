@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/jsvm"
 
+	"uppsok/exports"
 	"uppsok/field"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
@@ -25,6 +26,7 @@ const (
 	EnvFieldWindowDays = "UPPSOK_FIELD_WINDOW_DAYS"
 	EnvTombstoneDays   = "UPPSOK_TOMBSTONE_DAYS"
 	EnvHooksDir        = "UPPSOK_HOOKS_DIR"
+	EnvK               = "UPPSOK_LAGESBILD_K"
 )
 
 // Options configures Register.
@@ -112,6 +114,10 @@ func Register(app core.App, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Field = fs
+
+	if err := exports.Register(app, exports.Config{K: envInt(EnvK, 0), Now: opts.Now}); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 

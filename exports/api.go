@@ -1,0 +1,207 @@
+package exports
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Config configures the lägesbild routes.
+type Config struct {
+	// K is the disclosure threshold (DefaultK if 0).
+	K int
+	// Now is the clock (time.Now if nil).
+	Now func() time.Time
+}
+
+// Register adds the lägesbild routes:
+//
+//	GET  /api/lagesbild?year=&tertial=&format=&recipient=   draft export
+//	GET  /api/lagesbild/audit?year=&tertial=                audit of the draft
+//	GET  /api/lagesbild/releases                            list releases
+//	POST /api/lagesbild/releases                            freeze a period
+//	GET  /api/lagesbild/releases/{id}?format=&recipient=    a release, as released
+//
+// Only analysts, admins and superusers may call them.
+func Register(app core.App, cfg Config) error {
+	if cfg.K != 0 && cfg.K < MinK {
+		return fmt.Errorf("lägesbild: k = %d is below the minimum %d", cfg.K, MinK)
+	}
+	h := &handlers{app: app, cfg: cfg}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		g := se.Router.Group("/api/lagesbild")
+		g.BindFunc(requireAnalyst)
+		g.GET("", h.draft)
+		g.GET("/audit", h.audit)
+		g.GET("/releases", h.list)
+		g.POST("/releases", h.freeze)
+		g.GET("/releases/{id}", h.release)
+		return se.Next()
+	})
+	return nil
+}
+
+type handlers struct {
+	app core.App
+	cfg Config
+}
+
+func (h *handlers) builder() *Builder { return &Builder{App: h.app, K: h.cfg.K, Now: h.cfg.Now} }
+
+// requireAnalyst lets analysts, admins and superusers through.
+func requireAnalyst(e *core.RequestEvent) error {
+	if e.Auth == nil {
+		return apis.NewUnauthorizedError("Logga in först. / Sign in first.", nil)
+	}
+	if e.Auth.IsSuperuser() {
+		return e.Next()
+	}
+	if e.Auth.Collection().Name == "users" {
+		switch e.Auth.GetString("role") {
+		case "analyst", "admin":
+			return e.Next()
+		}
+	}
+	return apis.NewForbiddenError("Bara analytiker och administratörer. / Analysts and admins only.", nil)
+}
+
+func actor(e *core.RequestEvent) string { return e.Auth.Collection().Name + ":" + e.Auth.Id }
+
+func parsePeriod(q map[string][]string) (Period, error) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	year, err := strconv.Atoi(get("year"))
+	if err != nil {
+		return Period{}, fmt.Errorf("year saknas eller är fel / year missing or invalid")
+	}
+	tertial := 0
+	if s := get("tertial"); s != "" {
+		if tertial, err = strconv.Atoi(s); err != nil {
+			return Period{}, fmt.Errorf("tertial är fel / tertial invalid")
+		}
+	}
+	return NewPeriod(year, tertial)
+}
+
+func (h *handlers) send(e *core.RequestEvent, doc *Document, format, releaseID string) error {
+	format = strings.ToLower(strings.TrimSpace(format))
+	if format == "" {
+		format = "json"
+	}
+	defs, err := h.builder().definitions()
+	if err != nil {
+		return err
+	}
+	data, ctype, err := Render(doc, format, labelsFor(defs))
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	recipient := strings.TrimSpace(e.Request.URL.Query().Get("recipient"))
+	if len([]rune(recipient)) > 200 {
+		return apis.NewBadRequestError("Mottagaren är för lång. / Recipient too long.", nil)
+	}
+	if err := LogExport(h.app, ExportLog{Actor: actor(e), Period: doc.PeriodOf(), ReleaseID: releaseID, Format: format, Recipient: recipient, Data: data}); err != nil {
+		return err
+	}
+	name := "lagesbild-" + doc.PeriodOf().Key()
+	if doc.Release != nil {
+		name += fmt.Sprintf("-r%d", doc.Release.Revision)
+	} else {
+		name += "-utkast"
+	}
+	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
+	e.Response.Header().Set("X-Content-SHA256", sha(data))
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.Blob(http.StatusOK, ctype, data)
+}
+
+func (h *handlers) draft(e *core.RequestEvent) error {
+	p, err := parsePeriod(e.Request.URL.Query())
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	doc, err := h.builder().Draft(p)
+	if err != nil {
+		return fmt.Errorf("lägesbild %s: %w", p.Key(), err)
+	}
+	return h.send(e, doc, e.Request.URL.Query().Get("format"), "")
+}
+
+func (h *handlers) audit(e *core.RequestEvent) error {
+	p, err := parsePeriod(e.Request.URL.Query())
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	b := h.builder()
+	doc, err := b.Draft(p)
+	if err != nil {
+		return err
+	}
+	rep, err := b.AuditDocument(doc)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"period": p.Key(), "k": rep.K, "hidden": rep.Hidden, "ok": rep.OK(), "findings": rep.Findings})
+}
+
+func (h *handlers) list(e *core.RequestEvent) error {
+	rels, err := ListReleases(h.app)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": rels})
+}
+
+func (h *handlers) freeze(e *core.RequestEvent) error {
+	var body struct {
+		Year    int    `json:"year"`
+		Tertial int    `json:"tertial"`
+		Note    string `json:"note"`
+	}
+	if err := e.BindBody(&body); err != nil {
+		return apis.NewBadRequestError("Ogiltig förfrågan. / Invalid request.", nil)
+	}
+	p, err := NewPeriod(body.Year, body.Tertial)
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	if len([]rune(body.Note)) > 500 {
+		return apis.NewBadRequestError("Anteckningen är för lång. / Note too long.", nil)
+	}
+	rel, err := h.builder().Freeze(p, actor(e), body.Note)
+	if err != nil {
+		return fmt.Errorf("release %s: %w", p.Key(), err)
+	}
+	return e.JSON(http.StatusCreated, map[string]any{"id": rel.ID, "period": p.Key(), "revision": rel.Revision, "sha256": rel.SHA256})
+}
+
+func (h *handlers) release(e *core.RequestEvent) error {
+	rel, err := FindRelease(h.app, e.Request.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if rel == nil {
+		return apis.NewNotFoundError("Okänd utgåva. / Unknown release.", nil)
+	}
+	format := strings.ToLower(e.Request.URL.Query().Get("format"))
+	if format == "" || format == "json" {
+		// The stored bytes, exactly as released.
+		if err := LogExport(h.app, ExportLog{Actor: actor(e), Period: rel.Period, ReleaseID: rel.ID, Format: "json",
+			Recipient: e.Request.URL.Query().Get("recipient"), Data: rel.Content}); err != nil {
+			return err
+		}
+		e.Response.Header().Set("X-Content-SHA256", rel.SHA256)
+		e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="lagesbild-%s-r%d.json"`, rel.Period.Key(), rel.Revision))
+		return e.Blob(http.StatusOK, "application/json", rel.Content)
+	}
+	return h.send(e, rel.Doc, format, rel.ID)
+}

@@ -1,0 +1,186 @@
+package exports
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"uppsok/taxonomy"
+)
+
+// Document is a lägesbild as published: the JSON shape outside tools read
+// (see docs/lagesbild.md). Hidden cells carry no value. Releases store the
+// Document's JSON bytes and every format is rendered from a Document, so a
+// release is re-served identically.
+type Document struct {
+	Period      DocPeriod  `json:"period"`
+	K           int        `json:"k"`
+	Method      string     `json:"method"`
+	GeneratedAt string     `json:"generated_at"`
+	Release     *DocRel    `json:"release,omitempty"`
+	Tables      []DocTable `json:"tables"`
+}
+
+// DocPeriod is the period of a Document.
+type DocPeriod struct {
+	Year    int    `json:"year"`
+	Tertial *int   `json:"tertial"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+}
+
+// DocRel marks a released Document.
+type DocRel struct {
+	Revision int    `json:"revision"`
+	Previous string `json:"previous_sha256,omitempty"`
+}
+
+// DocTable is one table of a Document.
+type DocTable struct {
+	ID         string    `json:"id"`
+	TitleSV    string    `json:"title_sv"`
+	TitleEN    string    `json:"title_en"`
+	Unit       string    `json:"unit"`
+	Period     string    `json:"period"`
+	Dimensions []string  `json:"dimensions"`
+	Cells      []DocCell `json:"cells"`
+}
+
+// DocCell is one cell; Value is nil when Hidden.
+type DocCell struct {
+	Dims   map[string]string `json:"dims"`
+	Value  *int              `json:"value"`
+	Hidden bool              `json:"hidden"`
+}
+
+// TrendSuffix marks the previous year's tables beside the current ones.
+const TrendSuffix = "_prev"
+
+// Method describes the disclosure control in Swedish and English.
+func Method(k int) string {
+	return fmt.Sprintf("Primär och sekundär cellundertryckning, tröskel k=%d; varje dold cell granskad med linjärprogrammering mot allt publicerat (marginaler, tertialer och året, tidigare utgåvor). "+
+		"Primary and secondary cell suppression, threshold k=%d; every hidden cell audited by linear programming against everything published (margins, tertials and the year, earlier releases).", k, k)
+}
+
+func newDocument(p Period, k int, generated time.Time, tables []*Table, trend []*Table) *Document {
+	d := &Document{
+		Period:      docPeriod(p),
+		K:           k,
+		Method:      Method(k),
+		GeneratedAt: generated.UTC().Format(time.RFC3339),
+	}
+	add := func(t *Table, suffix string) {
+		dt := DocTable{ID: t.Def.ID + suffix, TitleSV: t.Def.TitleSV, TitleEN: t.Def.TitleEN, Unit: t.Def.Unit, Period: t.Period.Key()}
+		if suffix != "" {
+			dt.TitleSV += fmt.Sprintf(" (%d)", t.Period.Year)
+			dt.TitleEN += fmt.Sprintf(" (%d)", t.Period.Year)
+		}
+		for _, dim := range t.Def.Dims {
+			dt.Dimensions = append(dt.Dimensions, dim.Name)
+		}
+		for _, c := range t.Cells {
+			dc := DocCell{Dims: c.Dims, Hidden: c.Hidden}
+			if !c.Hidden {
+				v := c.Value
+				dc.Value = &v
+			}
+			dt.Cells = append(dt.Cells, dc)
+		}
+		d.Tables = append(d.Tables, dt)
+	}
+	for _, t := range tables {
+		add(t, "")
+	}
+	for _, t := range trend {
+		add(t, TrendSuffix)
+	}
+	return d
+}
+
+func docPeriod(p Period) DocPeriod {
+	dp := DocPeriod{Year: p.Year, From: p.From().Format(time.DateOnly), To: p.To().Format(time.DateOnly)}
+	if p.Tertial > 0 {
+		t := p.Tertial
+		dp.Tertial = &t
+	}
+	return dp
+}
+
+// JSON encodes the Document (indented, stable key order).
+func (d *Document) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(d, "", " ")
+	if err != nil {
+		return nil, fmt.Errorf("encode lägesbild: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// ParseDocument decodes a stored Document.
+func ParseDocument(b []byte) (*Document, error) {
+	var d Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		return nil, fmt.Errorf("decode lägesbild: %w", err)
+	}
+	return &d, nil
+}
+
+// PeriodOf returns the Document's period.
+func (d *Document) PeriodOf() Period {
+	p := Period{Year: d.Period.Year}
+	if d.Period.Tertial != nil {
+		p.Tertial = *d.Period.Tertial
+	}
+	return p
+}
+
+// tables rebuilds the current-period Tables of a stored Document (trend
+// tables excluded) against defs, for use as frozen context.
+func (d *Document) tables(defs []*TableDef) []*Table {
+	byID := map[string]*TableDef{}
+	for _, def := range defs {
+		byID[def.ID] = def
+	}
+	p := d.PeriodOf()
+	var out []*Table
+	for _, dt := range d.Tables {
+		def, ok := byID[dt.ID]
+		if !ok || dt.Period != p.Key() {
+			continue
+		}
+		t := &Table{Def: def, Period: p}
+		for _, c := range dt.Cells {
+			cell := Cell{Dims: c.Dims, Hidden: c.Hidden}
+			if c.Value != nil {
+				cell.Value = *c.Value
+			}
+			t.Cells = append(t.Cells, cell)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// trendTables rebuilds a Document's tables as the trend of a later period.
+func (d *Document) trendTables(defs []*TableDef) []*Table { return d.tables(defs) }
+
+// Labels returns the Swedish and English label of a code of a dimension.
+type Labels func(dim, code string) (sv, en string)
+
+// labelsFor builds the label lookup from the table definitions.
+func labelsFor(defs []*TableDef) Labels {
+	lists := map[string]taxonomy.List{}
+	for _, d := range defs {
+		for _, dim := range d.Dims {
+			lists[dim.Name] = dim.List
+		}
+	}
+	return func(dim, code string) (string, string) {
+		if code == Total {
+			return "Totalt", "Total"
+		}
+		if l, ok := lists[dim]; ok {
+			return l.Label(code)
+		}
+		return code, code
+	}
+}
