@@ -216,8 +216,14 @@ func Audit(tables []*Table, k int) (AuditReport, error) {
 	return m.audit(k, nil)
 }
 
-// audit solves min/max for each hidden quantity (or only those in only).
+// audit solves min/max for each published-period hidden quantity. With
+// firstOnly it stops at the first finding (the suppression loop fixes one
+// at a time).
 func (m *model) audit(k int, only map[qty]bool) (AuditReport, error) {
+	return m.auditN(k, only, false)
+}
+
+func (m *model) auditN(k int, only map[qty]bool, firstOnly bool) (AuditReport, error) {
 	rep := AuditReport{K: k}
 	var hidden []qty
 	for q, h := range m.hidden {
@@ -225,12 +231,7 @@ func (m *model) audit(k int, only map[qty]bool) (AuditReport, error) {
 			hidden = append(hidden, q)
 		}
 	}
-	sort.Slice(hidden, func(i, j int) bool {
-		if hidden[i].period != hidden[j].period {
-			return hidden[i].period < hidden[j].period
-		}
-		return hidden[i].canon < hidden[j].canon
-	})
+	sortQty(hidden)
 	for _, q := range hidden {
 		if m.value[q] >= 0 && m.sensible[q] {
 			rep.Hidden++
@@ -239,7 +240,7 @@ func (m *model) audit(k int, only map[qty]bool) (AuditReport, error) {
 	if len(hidden) == 0 {
 		return rep, nil
 	}
-	lpm, err := m.standardForm(hidden)
+	comps, err := m.components(hidden)
 	if err != nil {
 		return rep, err
 	}
@@ -250,41 +251,61 @@ func (m *model) audit(k int, only map[qty]bool) (AuditReport, error) {
 		if only != nil && !only[q] {
 			continue
 		}
-		lo, hi, err := lpm.bounds(q)
-		if err != nil {
-			return rep, fmt.Errorf("audit %s %s: %w", q.period, q.canon, err)
+		lpm := comps[q]
+		lo, hi := 0.0, math.Inf(1)
+		if lpm != nil {
+			var err error
+			if lo, hi, err = lpm.bounds(q); err != nil {
+				return rep, fmt.Errorf("audit %s %s: %w", q.period, q.canon, err)
+			}
 		}
 		if math.Floor(hi+1e-6)-math.Ceil(lo-1e-6) < float64(k) {
 			rep.Findings = append(rep.Findings, Finding{Period: q.period, Cell: q.canon, Min: lo, Max: hi})
+			if firstOnly {
+				return rep, nil
+			}
 		}
 	}
 	return rep, nil
 }
 
-// lpModel is the reduced linear system over the hidden quantities.
+func sortQty(qs []qty) {
+	sort.Slice(qs, func(i, j int) bool {
+		if qs[i].period != qs[j].period {
+			return qs[i].period < qs[j].period
+		}
+		return qs[i].canon < qs[j].canon
+	})
+}
+
+// lpModel is the reduced linear system of one connected group of hidden
+// quantities.
 type lpModel struct {
-	col  map[qty]int // column of each hidden quantity in A (absent: free)
+	col  map[qty]int
 	a    *mat.Dense
 	b    []float64
 	cols int
 }
 
-// standardForm substitutes the published values, drops relations without
-// unknowns, adds a slack per inequality and removes dependent rows, giving
-// A·x = b, x ≥ 0 with A of full row rank as the simplex needs.
-func (m *model) standardForm(hidden []qty) (*lpModel, error) {
+// lpRow is one relation with the published values moved to the right.
+type lpRow struct {
+	coef  map[qty]float64
+	rhs   float64
+	slack bool
+}
+
+// components substitutes the published values into the relations, drops
+// relations without unknowns, and splits the rest into groups of hidden
+// quantities linked by relations: each group is its own (small) linear
+// programme. Quantities in no relation map to nil (anything from 0 up).
+func (m *model) components(hidden []qty) (map[qty]*lpModel, error) {
 	isHidden := map[qty]bool{}
 	for _, q := range hidden {
 		isHidden[q] = true
 	}
-	type row struct {
-		coef  map[qty]float64
-		rhs   float64
-		slack bool
-	}
-	var rows []row
+	var rows []lpRow
 	for _, r := range m.rel {
-		rw := row{coef: map[qty]float64{}, slack: r.ineq}
+		rw := lpRow{coef: map[qty]float64{}, slack: r.ineq}
 		for q, c := range r.terms {
 			if isHidden[q] {
 				rw.coef[q] += c
@@ -297,25 +318,69 @@ func (m *model) standardForm(hidden []qty) (*lpModel, error) {
 		}
 		rows = append(rows, rw)
 	}
-	col := map[qty]int{}
+	// Union-find over the quantities of each row.
+	parent := map[qty]qty{}
+	var find func(q qty) qty
+	find = func(q qty) qty {
+		p, ok := parent[q]
+		if !ok || p == q {
+			parent[q] = q
+			return q
+		}
+		r := find(p)
+		parent[q] = r
+		return r
+	}
 	for _, rw := range rows {
+		var first *qty
 		for q := range rw.coef {
-			if _, ok := col[q]; !ok {
-				col[q] = len(col)
+			if first == nil {
+				f := q
+				first = &f
+				find(q)
+				continue
+			}
+			a, b := find(*first), find(q)
+			if a != b {
+				parent[a] = b
 			}
 		}
 	}
-	// Deterministic columns.
-	keys := make([]qty, 0, len(col))
-	for q := range col {
-		keys = append(keys, q)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].period != keys[j].period {
-			return keys[i].period < keys[j].period
+	groups := map[qty][]lpRow{}
+	for _, rw := range rows {
+		for q := range rw.coef {
+			root := find(q)
+			groups[root] = append(groups[root], rw)
+			break
 		}
-		return keys[i].canon < keys[j].canon
-	})
+	}
+	out := map[qty]*lpModel{}
+	for _, grows := range groups {
+		lpm, err := buildLP(grows)
+		if err != nil {
+			return nil, err
+		}
+		for q := range lpm.col {
+			out[q] = lpm
+		}
+	}
+	return out, nil
+}
+
+// buildLP turns rows into A·x = b, x ≥ 0 with a slack per inequality and
+// A of full row rank, as the simplex needs.
+func buildLP(rows []lpRow) (*lpModel, error) {
+	col := map[qty]int{}
+	var keys []qty
+	for _, rw := range rows {
+		for q := range rw.coef {
+			if _, ok := col[q]; !ok {
+				col[q] = 0
+				keys = append(keys, q)
+			}
+		}
+	}
+	sortQty(keys)
 	for i, q := range keys {
 		col[q] = i
 	}

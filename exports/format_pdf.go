@@ -12,6 +12,7 @@ import (
 // table with its numbers and a simple bar chart of its published cells.
 func renderPDF(d *Document, labels Labels) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCatalogSort(true) // byte-identical output for the same document
 	generated, _ := time.Parse(time.RFC3339, d.GeneratedAt)
 	pdf.SetCreationDate(generated)
 	pdf.SetModificationDate(generated)

@@ -2,8 +2,9 @@ package exports
 
 import (
 	"fmt"
+	"math"
+	"os"
 	"sort"
-	"strings"
 )
 
 // DefaultK is the default disclosure threshold; MinK is the lowest allowed.
@@ -88,7 +89,7 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	all := append(append([]*Table(nil), current...), context...)
 	for round := 0; round < maxSecondaryRounds; round++ {
 		m := buildModel(all)
-		rep, err := m.audit(k, nil)
+		rep, err := m.auditN(k, nil, true)
 		if err != nil {
 			return err
 		}
@@ -98,11 +99,14 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 		progressed := false
 		for _, f := range rep.Findings {
 			q := qty{f.Period, f.Cell}
-			p, ok := m.partner(q, period)
+			p, ok := m.partner(q, period, k)
 			if !ok {
 				continue
 			}
 			hide[p.canon] = true
+			if debugSuppress {
+				fmt.Printf("SUPPRESS finding %s %s [%g,%g] -> hide %s (%d)\n", f.Period, f.Cell, f.Min, f.Max, p.canon, m.value[p])
+			}
 			progressed = true
 			break
 		}
@@ -114,6 +118,8 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	return fmt.Errorf("sekundär röjandekontroll avbröts efter %d varv / secondary suppression stopped after %d rounds", maxSecondaryRounds, maxSecondaryRounds)
 }
 
+var debugSuppress = os.Getenv("UPPSOK_DEBUG_SUPPRESS") != ""
+
 func abs(n int) int {
 	if n < 0 {
 		return -n
@@ -122,14 +128,15 @@ func abs(n int) int {
 }
 
 // partner picks the published quantity of period to hide next for the
-// exposed quantity q: among the quantities related to q (directly, or
-// through hidden ones), an inner cell before a margin, a non-zero value
-// before a zero, then the smallest value, then the key.
-func (m *model) partner(q qty, period string) (qty, bool) {
+// exposed quantity q. The candidates are the published quantities related
+// to q directly or through hidden ones; in order of cost (see better), the
+// first whose hiding widens q's range to k wins, else the one that widens
+// it most, else the cheapest.
+func (m *model) partner(q qty, period string, k int) (qty, bool) {
 	seen := map[qty]bool{q: true}
 	frontier := []qty{q}
+	var cands []qty
 	for depth := 0; depth < 4 && len(frontier) > 0; depth++ {
-		var cands []qty
 		var next []qty
 		for _, f := range frontier {
 			for _, ri := range m.relsOf[f] {
@@ -148,17 +155,63 @@ func (m *model) partner(q qty, period string) (qty, bool) {
 				}
 			}
 		}
-		if len(cands) > 0 {
-			sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
-			return cands[0], true
-		}
 		frontier = next
 	}
-	return qty{}, false
+	if len(cands) == 0 {
+		return qty{}, false
+	}
+	sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
+	base := m.width(q)
+	best, bestGain := cands[0], 0.0
+	for _, c := range cands {
+		m.hidden[c] = true
+		w := m.width(q)
+		m.hidden[c] = false
+		if w >= float64(k) {
+			return c, true
+		}
+		if gain := w - base; gain > bestGain+1e-9 {
+			best, bestGain = c, gain
+		}
+	}
+	return best, true
 }
 
+// width is the width of q's feasible range under the current hiding
+// (−1 when it cannot be computed).
+func (m *model) width(q qty) float64 {
+	var hidden []qty
+	for h, ok := range m.hidden {
+		if ok {
+			hidden = append(hidden, h)
+		}
+	}
+	comps, err := m.components(hidden)
+	if err != nil {
+		return -1
+	}
+	lpm := comps[q]
+	if lpm == nil {
+		return math.Inf(1)
+	}
+	lo, hi, err := lpm.bounds(q)
+	if err != nil {
+		return -1
+	}
+	return math.Floor(hi+1e-6) - math.Ceil(lo-1e-6)
+}
+
+// better orders candidates by the information their hiding costs: a
+// non-zero cell before a zero (hiding a zero protects little), then the cell
+// that appears in fewer relations (a margin shared by many tables, such as
+// the grand total, is derivable from many places and its hiding spreads),
+// then the smaller value, then the key.
 func (m *model) better(a, b qty) bool {
-	ra, rb := m.rank(a), m.rank(b)
+	za, zb := m.value[a] == 0, m.value[b] == 0
+	if za != zb {
+		return zb
+	}
+	ra, rb := len(m.relsOf[a]), len(m.relsOf[b])
 	if ra != rb {
 		return ra < rb
 	}
@@ -166,28 +219,4 @@ func (m *model) better(a, b qty) bool {
 		return m.value[a] < m.value[b]
 	}
 	return a.canon < b.canon
-}
-
-// rank orders candidates: non-zero inner cells, non-zero margins, zeros.
-func (m *model) rank(q qty) int {
-	if m.value[q] == 0 {
-		return 2
-	}
-	// A margin has fewer codes in its key than the inner cells it sums.
-	if strings.Count(q.canon, "=") < m.maxDepth(q) {
-		return 1
-	}
-	return 0
-}
-
-func (m *model) maxDepth(q qty) int {
-	d := strings.Count(q.canon, "=")
-	for _, ri := range m.relsOf[q] {
-		for o := range m.rel[ri].terms {
-			if n := strings.Count(o.canon, "="); n > d {
-				d = n
-			}
-		}
-	}
-	return d
 }
