@@ -3,7 +3,9 @@ package exports
 import (
 	"fmt"
 	"math/bits"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -53,12 +55,28 @@ func (ix index) mask(raw string) uint64 {
 	}
 }
 
-// contactRow is one contact reduced to code positions.
+// Slots of the dimensions in a contactRow (arrays, not maps: a year can be
+// a million rows).
+var valSlot = map[string]int{"team": 0, "channel": 1, "assessment": 2, "age_band": 3, "gender": 4, "arena": 5,
+	"origin_region": 6, "kind": 7, "area": 8, "language": 9, "audience": 10}
+
+var maskSlot = map[string]int{"platform": 0, "indicator": 1, "purpose": 2, "action": 3}
+
+// contactRow is one contact (or session, or scan group) reduced to code
+// positions.
 type contactRow struct {
-	vals      map[string]int    // single-choice dims
-	masks     map[string]uint64 // set dims
+	vals      [11]int
+	masks     [4]uint64
 	personKey string
 	cards     int
+}
+
+func newRow() *contactRow {
+	r := &contactRow{}
+	for i := range r.vals {
+		r.vals[i] = -1
+	}
+	return r
 }
 
 // accumulator counts one table.
@@ -85,8 +103,8 @@ func newAccumulator(def *TableDef, indexes map[string]index) *accumulator {
 		a.persons = map[string]uint64{}
 	}
 	type cond struct {
-		dim string
-		pos int
+		slot int
+		pos  int
 	}
 	var conds []cond
 	noCode := false
@@ -95,14 +113,14 @@ func newAccumulator(def *TableDef, indexes map[string]index) *accumulator {
 			noCode = v == "no"
 			continue
 		}
-		conds = append(conds, cond{k, indexes[k].of(v)})
+		conds = append(conds, cond{valSlot[k], indexes[k].of(v)})
 	}
 	a.filter = func(r *contactRow) bool {
 		if noCode && r.personKey != "" {
 			return false
 		}
 		for _, c := range conds {
-			if r.vals[c.dim] != c.pos {
+			if r.vals[c.slot] != c.pos {
 				return false
 			}
 		}
@@ -115,7 +133,7 @@ func newAccumulator(def *TableDef, indexes map[string]index) *accumulator {
 func positions(d Dim, r *contactRow, buf []int) []int {
 	buf = buf[:0]
 	if d.Set {
-		m := r.masks[d.Name]
+		m := r.masks[maskSlot[d.Name]]
 		for m != 0 {
 			p := bits.TrailingZeros64(m)
 			buf = append(buf, p)
@@ -123,7 +141,7 @@ func positions(d Dim, r *contactRow, buf []int) []int {
 		}
 		return buf
 	}
-	if p, ok := r.vals[d.Name]; ok && p >= 0 {
+	if p := r.vals[valSlot[d.Name]]; p >= 0 {
 		buf = append(buf, p)
 	}
 	return buf
@@ -223,9 +241,28 @@ func (s Source) teamCodes() ([]taxonomy.Code, map[string]string, error) {
 	return codes, byID, nil
 }
 
-// Count builds every table of defs for period p from the database in one
-// pass over the period's contacts and one over its sessions.
+// Count builds every table of defs for period p.
 func (s Source) Count(defs []*TableDef, p Period) ([]*Table, error) {
+	out, err := s.CountPeriods(defs, []Period{p})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// periodAccs are the accumulators of one period.
+type periodAccs struct {
+	p                             Period
+	from, to                      string
+	contacts, sessions, cardScans []*accumulator
+	cardsGiven                    *accumulator
+}
+
+// CountPeriods builds every table of defs for each period, reading the
+// contacts of all the periods in one pass (a sequential scan: a year is
+// most of the table, and the scan beats an index walk with a lookup per
+// row) and the small session and scan tables once per period.
+func (s Source) CountPeriods(defs []*TableDef, periods []Period) ([][]*Table, error) {
 	_, teamByID, err := s.teamCodes()
 	if err != nil {
 		return nil, err
@@ -242,43 +279,46 @@ func (s Source) Count(defs []*TableDef, p Period) ([]*Table, error) {
 		}
 	}
 
-	var contactAccs, sessionAccs, cardAccs []*accumulator
-	var cardsGiven *accumulator
-	for _, d := range defs {
-		a := newAccumulator(d, indexes)
-		switch {
-		case d.ID == "cards_given_by_channel":
-			cardsGiven = a
-		case d.Unit == UnitSessions || d.Unit == UnitHours || d.ID == "observed_by_kind" || d.ID == "ads_reviewed_by_kind" || d.ID == "messages_sent_by_kind":
-			sessionAccs = append(sessionAccs, a)
-		case d.ID == "card_scans_by_language_audience":
-			cardAccs = append(cardAccs, a)
-		default:
-			contactAccs = append(contactAccs, a)
+	sets := make([]*periodAccs, len(periods))
+	for i, p := range periods {
+		pa := &periodAccs{p: p, from: p.From().Format(time.DateOnly), to: p.To().Format(time.DateOnly)}
+		for _, d := range defs {
+			a := newAccumulator(d, indexes)
+			switch {
+			case d.ID == "cards_given_by_channel":
+				pa.cardsGiven = a
+			case d.Unit == UnitSessions || d.Unit == UnitHours || d.ID == "observed_by_kind" || d.ID == "ads_reviewed_by_kind" || d.ID == "messages_sent_by_kind":
+				pa.sessions = append(pa.sessions, a)
+			case d.ID == "card_scans_by_language_audience":
+				pa.cardScans = append(pa.cardScans, a)
+			default:
+				pa.contacts = append(pa.contacts, a)
+			}
 		}
+		sets[i] = pa
 	}
 
-	from, to := p.From().Format("2006-01-02"), p.To().Format("2006-01-02")
-	if err := s.scanContacts(from, to, teamByID, indexes, contactAccs, cardsGiven); err != nil {
+	if err := s.scanContacts(sets, teamByID, indexes); err != nil {
 		return nil, err
 	}
-	if err := s.scanSessions(from, to, indexes, sessionAccs); err != nil {
-		return nil, err
-	}
-	if err := s.scanCardScans(from, to, indexes, cardAccs); err != nil {
-		return nil, err
-	}
-
-	out := make([]*Table, 0, len(defs))
-	for _, d := range defs {
-		for _, group := range [][]*accumulator{contactAccs, sessionAccs, cardAccs, {cardsGiven}} {
-			for _, a := range group {
-				if a != nil && a.def == d {
-					t := a.table(p)
-					if d.Unit == UnitHours {
-						hoursFromMinutes(t)
+	out := make([][]*Table, len(periods))
+	for i, pa := range sets {
+		if err := s.scanSessions(pa.from, pa.to, indexes, pa.sessions); err != nil {
+			return nil, err
+		}
+		if err := s.scanCardScans(pa.from, pa.to, indexes, pa.cardScans); err != nil {
+			return nil, err
+		}
+		for _, d := range defs {
+			for _, group := range [][]*accumulator{pa.contacts, pa.sessions, pa.cardScans, {pa.cardsGiven}} {
+				for _, a := range group {
+					if a != nil && a.def == d {
+						t := a.table(pa.p)
+						if d.Unit == UnitHours {
+							hoursFromMinutes(t)
+						}
+						out[i] = append(out[i], t)
 					}
-					out = append(out, t)
 				}
 			}
 		}
@@ -286,60 +326,83 @@ func (s Source) Count(defs []*TableDef, p Period) ([]*Table, error) {
 	return out, nil
 }
 
-func (s Source) scanContacts(from, to string, teamByID map[string]string, ix map[string]index, accs []*accumulator, cardsGiven *accumulator) error {
-	rows, err := s.App.DB().NewQuery(`SELECT team, channel, age_band, gender, arena, origin_region, assessment,
-		platforms, indicators, purposes, actions, person_key, cards_given
-		FROM contacts WHERE occurred_on >= {:from} AND occurred_on <= {:to}`).
-		Bind(dbx.Params{"from": from, "to": to}).Rows()
+func (s Source) scanContacts(sets []*periodAccs, teamByID map[string]string, ix map[string]index) error {
+	where := ""
+	params := dbx.Params{}
+	for i, pa := range sets {
+		if i > 0 {
+			where += " OR "
+		}
+		where += fmt.Sprintf("(occurred_on >= {:f%d} AND occurred_on <= {:t%d})", i, i)
+		params[fmt.Sprintf("f%d", i)] = pa.from
+		params[fmt.Sprintf("t%d", i)] = pa.to
+	}
+	// One text column per row: fetching 14 columns costs a conversion each,
+	// and the fields are split in Go without copying.
+	rows, err := s.App.DB().NewQuery(`SELECT occurred_on || char(31) || team || char(31) || channel || char(31) ||
+		age_band || char(31) || gender || char(31) || arena || char(31) || origin_region || char(31) || assessment || char(31) ||
+		platforms || char(31) || indicators || char(31) || purposes || char(31) || actions || char(31) || person_key || char(31) ||
+		CAST(cards_given AS INTEGER)
+		FROM contacts NOT INDEXED WHERE ` + where).Bind(params).Rows()
 	if err != nil {
 		return fmt.Errorf("read contacts: %w", err)
 	}
 	defer rows.Close()
-	var team, channel, age, gender, arena, origin, assess, platforms, indicators, purposes, actions, personKey string
-	var cards float64
-	r := &contactRow{vals: map[string]int{}, masks: map[string]uint64{}}
+	var line string
+	var f [14]string
+	r := newRow()
 	bufA, bufB := make([]int, 0, 32), make([]int, 0, 32)
 	teamIx := ix["team"]
 	for rows.Next() {
-		if err := rows.Scan(&team, &channel, &age, &gender, &arena, &origin, &assess, &platforms, &indicators, &purposes, &actions, &personKey, &cards); err != nil {
+		if err := rows.Scan(&line); err != nil {
 			return fmt.Errorf("scan contact: %w", err)
 		}
+		if !splitFields(line, f[:]) {
+			return fmt.Errorf("scan contact: %d fields expected", len(f))
+		}
+		day, team, channel, age, gender, arena, origin, assess := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]
+		platforms, indicators, purposes, actions, personKey := f[8], f[9], f[10], f[11], f[12]
+		cards, _ := strconv.Atoi(f[13])
+		var pa *periodAccs
+		for _, cand := range sets {
+			if day >= cand.from && day <= cand.to {
+				pa = cand
+				break
+			}
+		}
+		if pa == nil {
+			continue
+		}
 		if teamIx != nil {
-			r.vals["team"] = teamIx.of(teamByID[team])
+			r.vals[0] = teamIx.of(teamByID[team])
 		}
-		r.vals["channel"] = ix["channel"].of(channel)
-		r.vals["assessment"] = ix["assessment"].of(assess)
-		if i, ok := ix["age_band"]; ok {
-			r.vals["age_band"] = i.of(age)
+		r.vals[1] = ix["channel"].of(channel)
+		r.vals[2] = ix["assessment"].of(assess)
+		for _, f := range []struct {
+			slot int
+			dim  string
+			code string
+		}{{3, "age_band", age}, {4, "gender", gender}, {5, "arena", arena}, {6, "origin_region", origin}} {
+			if i, ok := ix[f.dim]; ok {
+				r.vals[f.slot] = i.of(f.code)
+			}
 		}
-		if i, ok := ix["gender"]; ok {
-			r.vals["gender"] = i.of(gender)
-		}
-		if i, ok := ix["arena"]; ok {
-			r.vals["arena"] = i.of(arena)
-		}
-		if i, ok := ix["origin_region"]; ok {
-			r.vals["origin_region"] = i.of(origin)
-		}
-		if i, ok := ix["platform"]; ok {
-			r.masks["platform"] = i.mask(platforms)
-		}
-		if i, ok := ix["indicator"]; ok {
-			r.masks["indicator"] = i.mask(indicators)
-		}
-		if i, ok := ix["purpose"]; ok {
-			r.masks["purpose"] = i.mask(purposes)
-		}
-		if i, ok := ix["action"]; ok {
-			r.masks["action"] = i.mask(actions)
+		for _, f := range []struct {
+			slot int
+			dim  string
+			raw  string
+		}{{0, "platform", platforms}, {1, "indicator", indicators}, {2, "purpose", purposes}, {3, "action", actions}} {
+			if i, ok := ix[f.dim]; ok {
+				r.masks[f.slot] = i.mask(f.raw)
+			}
 		}
 		r.personKey = personKey
-		r.cards = int(cards)
-		for _, a := range accs {
+		r.cards = cards
+		for _, a := range pa.contacts {
 			a.add(r, 1, bufA, bufB)
 		}
-		if cardsGiven != nil {
-			cardsGiven.add(r, r.cards, bufA, bufB)
+		if pa.cardsGiven != nil {
+			pa.cardsGiven.add(r, r.cards, bufA, bufB)
 		}
 	}
 	return rows.Err()
@@ -358,15 +421,15 @@ func (s Source) scanSessions(from, to string, ix map[string]index, accs []*accum
 	defer rows.Close()
 	var kind, area string
 	var minutes, observed, ads, messages float64
-	r := &contactRow{vals: map[string]int{}, masks: map[string]uint64{}}
+	r := newRow()
 	bufA, bufB := make([]int, 0, 8), make([]int, 0, 8)
 	for rows.Next() {
 		if err := rows.Scan(&kind, &area, &minutes, &observed, &ads, &messages); err != nil {
 			return fmt.Errorf("scan session: %w", err)
 		}
-		r.vals["kind"] = ix["kind"].of(kind)
+		r.vals[7] = ix["kind"].of(kind)
 		if i, ok := ix["area"]; ok {
-			r.vals["area"] = i.of(area)
+			r.vals[8] = i.of(area)
 		}
 		for _, a := range accs {
 			w := 1
@@ -402,14 +465,14 @@ func (s Source) scanCardScans(from, to string, ix map[string]index, accs []*accu
 	defer rows.Close()
 	var lang, aud string
 	var n float64
-	r := &contactRow{vals: map[string]int{}, masks: map[string]uint64{}}
+	r := newRow()
 	bufA, bufB := make([]int, 0, 4), make([]int, 0, 4)
 	for rows.Next() {
 		if err := rows.Scan(&lang, &aud, &n); err != nil {
 			return fmt.Errorf("scan card scans: %w", err)
 		}
-		r.vals["language"] = ix["language"].of(lang)
-		r.vals["audience"] = ix["audience"].of(aud)
+		r.vals[9] = ix["language"].of(lang)
+		r.vals[10] = ix["audience"].of(aud)
 		for _, a := range accs {
 			a.add(r, int(n), bufA, bufB)
 		}
@@ -458,4 +521,17 @@ func hoursFromMinutes(t *Table) {
 		}
 		c.Value = sum
 	}
+}
+
+// splitFields splits s on the unit separator into exactly len(out) fields.
+func splitFields(s string, out []string) bool {
+	for i := 0; i < len(out)-1; i++ {
+		j := strings.IndexByte(s, 31)
+		if j < 0 {
+			return false
+		}
+		out[i], s = s[:j], s[j+1:]
+	}
+	out[len(out)-1] = s
+	return strings.IndexByte(s, 31) < 0
 }

@@ -66,11 +66,24 @@ func (b *Builder) build(p Period) (*Document, *Release, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	b.progress(fmt.Sprintf("räknar %s / counting %s", p.Key(), p.Key()))
-	current, err := Source{App: b.App}.Count(defs, p)
+	// The trend: the previous year's release of the same period when there
+	// is one (as published), else counted (in the same pass over the
+	// contacts) and protected the same way.
+	prev := p.Previous()
+	prevRel, err := LatestRelease(b.App, prev)
 	if err != nil {
 		return nil, nil, err
 	}
+	periods := []Period{p}
+	if prevRel == nil {
+		periods = append(periods, prev)
+	}
+	b.progress(fmt.Sprintf("räknar %s / counting %s", p.Key(), p.Key()))
+	counted, err := Source{App: b.App}.CountPeriods(defs, periods)
+	if err != nil {
+		return nil, nil, err
+	}
+	current := counted[0]
 	context, earlier, earlierRel, err := b.releasedContext(defs, p)
 	if err != nil {
 		return nil, nil, err
@@ -79,21 +92,12 @@ func (b *Builder) build(p Period) (*Document, *Release, error) {
 	if err := Suppress(current, context, earlier, k); err != nil {
 		return nil, nil, err
 	}
-
-	// The trend: the previous year's release of the same period when there
-	// is one (as published), else counted and protected the same way.
-	prev := p.Previous()
-	b.progress(fmt.Sprintf("jämförelseår %s / previous year %s", prev.Key(), prev.Key()))
 	var trend []*Table
-	if rel, err := LatestRelease(b.App, prev); err != nil {
-		return nil, nil, err
-	} else if rel != nil {
-		trend = rel.Doc.trendTables(defs)
+	if prevRel != nil {
+		trend = prevRel.Doc.trendTables(defs)
 	} else {
-		trend, err = Source{App: b.App}.Count(defs, prev)
-		if err != nil {
-			return nil, nil, err
-		}
+		trend = counted[1]
+		b.progress(fmt.Sprintf("röjandekontroll %s / disclosure control %s", prev.Key(), prev.Key()))
 		pctx, _, _, err := b.releasedContext(defs, prev)
 		if err != nil {
 			return nil, nil, err
