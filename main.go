@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 
+	"uppsok/cards"
 	"uppsok/exports"
 	"uppsok/server"
 )
@@ -25,7 +26,8 @@ func main() {
 	// on for debugging with synthetic data only.
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
 
-	if _, err := server.Register(app, server.Options{}); err != nil {
+	up, err := server.Register(app, server.Options{})
+	if err != nil {
 		log.Fatal(err)
 	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -34,6 +36,7 @@ func main() {
 	})
 	app.RootCmd.AddCommand(seedDemoCommand(app))
 	app.RootCmd.AddCommand(exports.Command(app))
+	app.RootCmd.AddCommand(cards.Command(app, func() *cards.Service { return up.Cards }))
 
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/jsvm"
 
+	"uppsok/cards"
 	"uppsok/exports"
 	"uppsok/field"
 	_ "uppsok/pb_migrations" // registers the Go migrations
@@ -43,6 +44,7 @@ type Options struct {
 // App holds the services Register wired, for commands and tests.
 type App struct {
 	Field *field.Service
+	Cards *cards.Service
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -97,10 +99,13 @@ func Register(app core.App, opts Options) (*App, error) {
 
 	registerPrivacyHooks(app, a)
 
+	a.Cards = cards.Register(app, cards.Config{Now: opts.Now})
+
 	fieldCfg := field.Config{
 		WindowDays:    envInt(EnvFieldWindowDays, 0),
 		TombstoneDays: envInt(EnvTombstoneDays, 0),
 		Now:           opts.Now,
+		CardRows:      cards.CardRows(a.Cards.PublicURL),
 		Hasher: func() *privacy.Hasher {
 			h, err := a.Hasher()
 			if err != nil {

@@ -1,0 +1,180 @@
+package cards
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Card and sheet geometry (mm). Business-card size, 2 × 5 on A4 with room
+// for crop marks.
+const (
+	cardW, cardH   = 85.0, 55.0
+	sheetCols      = 2
+	sheetRows      = 5
+	cropLen        = 4.0
+	cropGap        = 1.5
+	CardsPerSheet  = sheetCols * sheetRows
+	maxSheetCards  = 500
+	qrSide         = 34.0
+	cardInnerPad   = 4.0
+	sheetMarginTop = (297.0 - sheetRows*cardH) / 2
+	sheetMarginL   = (210.0 - sheetCols*cardW) / 2
+)
+
+// printable is one card on a sheet.
+type printable struct {
+	code, lang, text, title string
+	phones                  []struct{ Label, Number string }
+}
+
+// SelectCards returns the cards to print: the given codes, or every card
+// of a campaign.
+func SelectCards(app core.App, codes []string, campaign string) ([]*core.Record, error) {
+	switch {
+	case len(codes) > 0:
+		args := make([]any, len(codes))
+		for i, c := range codes {
+			args[i] = strings.ToLower(strings.TrimSpace(c))
+		}
+		var out []*core.Record
+		err := app.RecordQuery("info_cards").Where(dbx.In("code", args...)).OrderBy("code").All(&out)
+		return out, err
+	case campaign != "":
+		return app.FindRecordsByFilter("info_cards", "campaign = {:c}", "code", 0, 0, dbx.Params{"c": campaign})
+	}
+	return nil, fmt.Errorf("ange kort eller kampanj / give codes or a campaign")
+}
+
+// Sheet renders an A4 PDF of cut-out cards with crop marks: each card has
+// its QR code, the short text in the card's language and the phone numbers.
+// Right-to-left scripts are printed in the page's title and text in Latin
+// letters only where the built-in PDF fonts cannot draw them; the QR code
+// opens the page in the right language either way.
+func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
+	if len(cards) == 0 {
+		return nil, fmt.Errorf("inga kort / no cards")
+	}
+	if len(cards) > maxSheetCards {
+		return nil, fmt.Errorf("högst %d kort per utskrift / at most %d cards per print", maxSheetCards, maxSheetCards)
+	}
+	var items []printable
+	for _, c := range cards {
+		page, err := s.app.FindRecordById("info_pages", c.GetString("page"))
+		if err != nil {
+			return nil, fmt.Errorf("page of card %s: %w", c.GetString("code"), err)
+		}
+		it := printable{code: c.GetString("code"), lang: page.GetString("language"), text: page.GetString("card_text"), title: page.GetString("title")}
+		_ = json.Unmarshal([]byte(page.GetString("phones")), &it.phones)
+		items = append(items, it)
+	}
+
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	pdf.SetTitle("Informationskort", true)
+	pdf.SetCreator("uppsok", true)
+	pdf.SetAutoPageBreak(false, 0)
+	tr := pdf.UnicodeTranslatorFromDescriptor("cp1252")
+	for i, it := range items {
+		slot := i % CardsPerSheet
+		if slot == 0 {
+			pdf.AddPage()
+		}
+		col, row := slot%sheetCols, slot/sheetCols
+		x := sheetMarginL + float64(col)*cardW
+		y := sheetMarginTop + float64(row)*cardH
+		cropMarks(pdf, x, y)
+
+		png, err := QRPNG(s.CardURL(it.code), 400)
+		if err != nil {
+			return nil, err
+		}
+		name := "qr-" + it.code
+		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+		pdf.ImageOptions(name, x+cardInnerPad, y+(cardH-qrSide)/2, qrSide, qrSide, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+
+		tx := x + cardInnerPad + qrSide + 3
+		tw := cardW - (tx - x) - cardInnerPad
+		pdf.SetXY(tx, y+cardInnerPad+1)
+		pdf.SetFont("Helvetica", "B", 9)
+		pdf.MultiCell(tw, 4, tr(printableText(it.title)), "", "L", false)
+		pdf.SetX(tx)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.MultiCell(tw, 3.6, tr(printableText(it.text)), "", "L", false)
+		pdf.Ln(1)
+		for _, ph := range it.phones {
+			pdf.SetX(tx)
+			pdf.SetFont("Helvetica", "", 6.5)
+			pdf.MultiCell(tw, 2.8, tr(printableText(ph.Label)), "", "L", false)
+			pdf.SetX(tx)
+			pdf.SetFont("Helvetica", "B", 8.5)
+			pdf.CellFormat(tw, 3.8, ph.Number, "", 1, "L", false, 0, "")
+		}
+		pdf.SetXY(x+cardInnerPad, y+cardH-cardInnerPad-2)
+		pdf.SetFont("Helvetica", "", 5.5)
+		pdf.CellFormat(qrSide, 2.5, it.code, "", 0, "C", false, 0, "")
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write card sheet: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// printableText keeps what the built-in (cp1252) fonts can draw.
+func printableText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x250 || r == '–' || r == '’' {
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// cropMarks draws the four corner marks of a card, outside its edges.
+func cropMarks(pdf *fpdf.Fpdf, x, y float64) {
+	pdf.SetLineWidth(0.2)
+	pdf.SetDrawColor(0, 0, 0)
+	for _, cx := range []float64{x, x + cardW} {
+		for _, cy := range []float64{y, y + cardH} {
+			dx := -1.0
+			if cx > x {
+				dx = 1
+			}
+			dy := -1.0
+			if cy > y {
+				dy = 1
+			}
+			pdf.Line(cx+dx*cropGap, cy, cx+dx*(cropGap+cropLen), cy)
+			pdf.Line(cx, cy+dy*cropGap, cx, cy+dy*(cropGap+cropLen))
+		}
+	}
+}
+
+func (s *Service) handleSheet(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	var codes []string
+	if c := q.Get("codes"); c != "" {
+		codes = strings.Split(c, ",")
+	}
+	cards, err := SelectCards(s.app, codes, q.Get("campaign"))
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	pdf, err := s.Sheet(cards)
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	e.Response.Header().Set("Content-Disposition", `attachment; filename="informationskort.pdf"`)
+	return e.Blob(http.StatusOK, "application/pdf", pdf)
+}
