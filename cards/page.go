@@ -73,10 +73,10 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <h1>{{.Title}}</h1>
 {{range .Paragraphs}}<p>{{.}}</p>
 {{end}}<ul>
-{{range .Phones}}<li><a class="tel" href="{{.Tel}}">{{.Label}}<span>{{.Number}}</span></a></li>
+{{range .Phones}}<li><a class="tel" href="{{.Tel}}">{{.Label}}<span><bdi dir="ltr">{{.Number}}</bdi></span></a></li>
 {{end}}</ul>
 </section>
-{{end}}<p><small>{{.Footer}}</small></p>
+{{end}}<p lang="sv" dir="ltr"><small>{{.Footer}}</small></p>
 </main>
 <script>{{.Script}}</script>
 </body>
