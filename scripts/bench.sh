@@ -23,6 +23,13 @@ awk -v p="$push" -v r="$raw" -v b="$batch" -v f="$pull" 'BEGIN {
   printf "first pull of 20,000     %8.0f contacts/s\n", f
 }'
 echo "200 tablets (push 50 + pull): p50 $(metric Tablets200 p50-ms) ms, p99 $(metric Tablets200 p99-ms) ms, peak heap $(metric Tablets200 peak-heap-MiB) MiB"
+
+# Lägesbild: a whole year from 1,000,000 contacts vs one raw GROUP BY pass.
+go test ./exports/ -run '^$' -bench 'Lagesbild1M' -benchtime 3x -timeout 60m | tee -a "$out/bench.txt"
+gb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/groupby/ {print $3}' "$out/bench.txt")
+lb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/lagesbild/ {print $3}' "$out/bench.txt")
+awk -v g="$gb" -v l="$lb" 'BEGIN { printf "lägesbild of 1,000,000 contacts: %.2f s; one GROUP BY pass: %.2f s; ratio %.2f\n", l/1e9, g/1e9, l/g }'
+
 echo
 echo "== where push time goes (CPU, cumulative, uppsok and PocketBase frames)"
 go tool pprof -top -cum -focus 'handlePush' "$out/field.test" "$out/cpu.prof" 2>/dev/null \
