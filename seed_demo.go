@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,16 +24,18 @@ func seedDemoCommand(app *pocketbase.PocketBase) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "seed-demo",
 		Short: "Fyll datakatalogen med syntetiska demodata / fill the data dir with synthetic demo data",
-		RunE: func(cmd *cobra.Command, args []string) error {
+		// Run, not RunE: PocketBase (before v0.40) exits 0 on a command's error.
+		Run: func(cmd *cobra.Command, args []string) {
 			if err := app.RunAllMigrations(); err != nil {
-				return fmt.Errorf("migrations: %w", err)
+				fmt.Fprintln(os.Stderr, "seed-demo: migrations:", err)
+				os.Exit(1)
 			}
 			n, err := seedDemo(app, year, contacts)
 			if err != nil {
-				return err
+				fmt.Fprintln(os.Stderr, "seed-demo:", err)
+				os.Exit(1)
 			}
 			fmt.Printf("Demodata klar / demo data ready: %d kontakter/contacts. Konton/accounts: admin@demo.uppsok.se, lead.mika@demo.uppsok.se, worker.mika@demo.uppsok.se, analytiker@demo.uppsok.se; lösenord/password %q\n", n, demoPassword)
-			return nil
 		},
 	}
 	cmd.Flags().IntVar(&contacts, "contacts", 3000, "antal kontakter / number of contacts")
