@@ -326,9 +326,65 @@ func TestCardSheetPDF(t *testing.T) {
 			t.Errorf("card %s not on the sheet", c)
 		}
 	}
+	var printed []int
+	env.Core.DB().NewQuery("SELECT printed FROM info_cards").Column(&printed)
+	for _, n := range printed {
+		if n != 1 {
+			t.Errorf("printed counts %v, want 1 each", printed)
+			break
+		}
+	}
 	if st, _, _ := env.Do(t, "GET", "/api/cards/sheet.pdf", tok, nil, nil); st != 400 {
 		t.Errorf("sheet without selection: %d", st)
 	}
+}
+
+func TestScansFeedTheLagesbild(t *testing.T) {
+	env := testenv.New(t)
+	tok := lead(t, env)
+	code := newCard(t, env, tok, "en", "trafficking", "")
+	client := noRedirect(env)
+	for i := 0; i < 3; i++ {
+		res, err := client.Get(env.URL + "/k/" + code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	_, analyst := env.User(t, "a@stad.se", "analyst", "")
+	year := time.Now().In(mustLoc(t)).Year()
+	var d struct {
+		Tables []struct {
+			ID    string `json:"id"`
+			Cells []struct {
+				Dims  map[string]string `json:"dims"`
+				Value *int              `json:"value"`
+			} `json:"cells"`
+		} `json:"tables"`
+	}
+	env.MustJSON(t, "GET", fmt.Sprintf("/api/lagesbild?year=%d", year), analyst, nil, 200, &d)
+	for _, tb := range d.Tables {
+		if tb.ID != "card_scans_by_language_audience" {
+			continue
+		}
+		for _, c := range tb.Cells {
+			if c.Dims["language"] == "en" && c.Dims["audience"] == "trafficking" {
+				if c.Value == nil || *c.Value != 3 {
+					t.Fatalf("scans %v, want 3", c.Value)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("no card scan table in the lägesbild")
+}
+
+func mustLoc(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 func TestSyncPullsInfoCards(t *testing.T) {

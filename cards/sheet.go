@@ -127,6 +127,19 @@ func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write card sheet: %w", err)
 	}
+	// Count the print run of each card.
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		for _, c := range cards {
+			if _, err := txApp.DB().NewQuery("UPDATE info_cards SET printed = printed + 1 WHERE id = {:id}").
+				Bind(dbx.Params{"id": c.Id}).Execute(); err != nil {
+				return fmt.Errorf("count print of %s: %w", c.GetString("code"), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return buf.Bytes(), nil
 }
 

@@ -126,9 +126,36 @@ func (d doc) cell(t *testing.T, table string, dims map[string]string) (int, bool
 	return 0, false
 }
 
+func addSessions(t *testing.T, env *testenv.Env) {
+	t.Helper()
+	col, err := env.Core.FindCollectionByNameOrId("outreach_sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		kind, area string
+		minutes    int
+		observed   int
+	}{{"street", "sodermalm", 90, 4}, {"street", "sodermalm", 90, 3}, {"online", "online_only", 30, 0}} {
+		r := core.NewRecord(col)
+		r.Set("id", uuid.NewString())
+		r.Set("team", env.TeamID(t, "mika"))
+		r.Set("kind", s.kind)
+		r.Set("started_on", "2026-04-02")
+		r.Set("daypart", "evening")
+		r.Set("area", s.area)
+		r.Set("duration_minutes", s.minutes)
+		r.Set("persons_observed", s.observed)
+		if err := env.Core.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func setup(t *testing.T) (*testenv.Env, string) {
 	env := testenv.New(t)
 	addContacts(t, env, baseFixtures())
+	addSessions(t, env)
 	_, analyst := env.User(t, "analytiker@stad.se", "analyst", "")
 	return env, analyst
 }
@@ -162,6 +189,15 @@ func TestTablesMatchHandCountedFixtures(t *testing.T) {
 		{"trafficking_by_purpose", map[string]string{"purpose": "sexual"}, 0, true},
 		{"cards_given_by_channel", map[string]string{"channel": "phone"}, 6, false},
 		{"contacts_by_channel_prev", map[string]string{"channel": "street"}, 7, false},
+		{"contacts_by_arena", map[string]string{"arena": "unknown"}, 28, false},
+		{"contacts_by_assessment", map[string]string{"assessment": "none"}, 14, false},
+		{"contacts_by_assessment", map[string]string{"assessment": "suspected_trafficking"}, 0, true},
+		{"persons_by_team", map[string]string{"team": "kast"}, 6, false},
+		{"sessions_by_kind_area", map[string]string{"kind": "street", "area": "sodermalm"}, 2, false},
+		{"sessions_by_kind_area", map[string]string{"kind": "_total", "area": "_total"}, 3, false},
+		{"hours_by_kind_area", map[string]string{"kind": "street", "area": "sodermalm"}, 3, false},
+		{"hours_by_kind_area", map[string]string{"kind": "_total", "area": "_total"}, 4, false},
+		{"observed_by_kind", map[string]string{"kind": "street"}, 7, false},
 	}
 	for _, s := range scenarios {
 		t.Run(fmt.Sprintf("%s %v", s.table, s.dims), func(t *testing.T) {
