@@ -18,6 +18,7 @@ import (
 	"uppsok/cards"
 	"uppsok/exports"
 	"uppsok/field"
+	fieldapp "uppsok/field/app"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
 )
@@ -100,6 +101,7 @@ func Register(app core.App, opts Options) (*App, error) {
 	registerPrivacyHooks(app, a)
 
 	a.Cards = cards.Register(app, cards.Config{Now: opts.Now})
+	fieldapp.Register(app)
 
 	fieldCfg := field.Config{
 		WindowDays:    envInt(EnvFieldWindowDays, 0),
