@@ -156,7 +156,7 @@ async function header() {
   const last = S.lastSync ? t("Senast synkad ", "Last synced ") + S.lastSync.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" }) : "";
   return h("header", {},
     h("h1", {}, "uppsok"),
-    h("span", { class: "status", id: "sync-status", "data-waiting": n }, [status, t(`${n} väntar`, `${n} waiting`), last].filter(Boolean).join(" · ")),
+    h("span", { class: "status", id: "sync-status", "data-waiting": n, "data-synced-at": S.lastSync ? S.lastSync.getTime() : 0 }, [status, t(`${n} väntar`, `${n} waiting`), last].filter(Boolean).join(" · ")),
     h("button", { id: "sync-now", onclick: () => sync(true), disabled: S.syncing }, t("Synka", "Sync")),
     h("button", { class: "secondary", onclick: () => { S.lang = S.lang === "sv" ? "en" : "sv"; localStorage.setItem("uppsok.lang", S.lang); document.documentElement.lang = S.lang; render(); } }, S.lang === "sv" ? "English" : "Svenska"));
 }
