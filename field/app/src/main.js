@@ -33,6 +33,11 @@ const today = () => new Date().toLocaleDateString("sv-SE");
 const daypartNow = () => { const h = new Date().getHours(); return h < 6 ? "night" : h < 12 ? "morning" : h < 18 ? "afternoon" : "evening"; };
 const parseSet = (v) => { try { const a = typeof v === "string" ? JSON.parse(v || "[]") : v; return Array.isArray(a) ? a : []; } catch (e) { return []; } };
 
+// replaceKids sets el's children, skipping null and false (conditional parts).
+function replaceKids(el, ...kids) {
+  el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+}
+
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -192,7 +197,7 @@ async function sessionView() {
   const sec = h("section", { id: "session" }, h("h2", {}, t("Starta ett pass", "Start a session")));
   const body = h("div");
   const draw = () => {
-    body.replaceChildren(
+    replaceKids(body, 
       toggles(t("Typ", "Kind"), "kind", f.kind, false, (v) => { f.kind = v; draw(); }, ["street", "online"]),
       select(t("Område", "Area"), "area", f.area, (v) => { f.area = v; }, "session-area"),
       f.kind === "online" ? toggles(t("Plattformar", "Platforms"), "platforms", f.platforms, true, (v) => { f.platforms = v; draw(); }) : null,
@@ -237,7 +242,7 @@ async function formView() {
     const pcOut = h("output", { id: "c-person-code" }, pcText());
     const noteWarn = h("div", { class: "warn" + (looksPersonal(f.notes) ? "" : " hidden"), id: "notes-warning", role: "status" },
       t("Det här liknar personuppgifter (nummer, e-post, profilnamn). Skriv om – servern tar bort det annars.", "This looks like personal data (numbers, e-mail, profile names). Rephrase – the server removes it otherwise."));
-    body.replaceChildren(
+    replaceKids(body, 
       h("div", { class: "row" },
         h("div", { class: "grow" }, h("label", { class: "lbl", for: "c-date" }, t("Datum", "Date")), h("input", { id: "c-date", type: "date", max: today(), value: f.occurred_on, onchange: (e) => { f.occurred_on = e.target.value; } })),
         h("div", { class: "grow" }, select(t("Område", "Area"), "area", f.area, (v) => { f.area = v; }, "c-area"))),
