@@ -67,6 +67,21 @@ async function enroll(code) {
   await saveAuth({ token: res.token, kind: "device", id: res.device.id, team: res.device.team_id, name: res.device.label });
 }
 
+// refreshToken renews the token once a day while online, so that a tablet
+// in use never reaches the end of its 30 days.
+async function refreshToken() {
+  const last = (await store.meta("tokenRefreshedAt")) || 0;
+  if (Date.now() - last < 24 * 3600 * 1000) return;
+  const col = S.auth.kind === "device" ? "devices" : "users";
+  try {
+    const res = await api.post(`/api/collections/${col}/auth-refresh`);
+    if (res && res.token) await saveAuth({ ...S.auth, token: res.token });
+    await store.setMeta("tokenRefreshedAt", Date.now());
+  } catch (e) {
+    if (e.wipe) throw e;
+  }
+}
+
 async function wipe(reason) {
   clearTimeout(S.retryTimer);
   await store.wipe();
@@ -91,6 +106,7 @@ async function sync(manual) {
   try {
     S.report = await synchronize(api);
     S.lastSync = new Date();
+    await refreshToken();
     S.failures = 0;
     S.message = null;
   } catch (e) {
