@@ -21,13 +21,13 @@ func TestPagesInHeadlessChromium(t *testing.T) {
 	script := filepath.Join(root, "tools", "browser", "cards_check.mjs")
 	node, err := exec.LookPath("node")
 	if err != nil {
-		requireTool(t, "node")
+		testenv.RequireTool(t, "node")
 	}
 	if _, err := os.Stat(filepath.Join(root, "tools", "browser", "node_modules", "playwright-core")); err != nil {
-		requireTool(t, "playwright-core (npm ci --prefix tools/browser)")
+		testenv.RequireTool(t, "playwright-core (npm ci --prefix tools/browser)")
 	}
 	if _, err := exec.LookPath("chromium"); err != nil {
-		requireTool(t, "chromium (Debian)")
+		testenv.RequireTool(t, "chromium (Debian)")
 	}
 
 	env := testenv.New(t)

@@ -17,6 +17,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/authz"
 )
 
 // codeAlphabet: lowercase letters and digits without look-alikes.
@@ -74,7 +76,7 @@ func Register(app core.App, cfg Config) *Service {
 		se.Router.GET("/k/{code}", s.handleScan).Bind(apis.SkipSuccessActivityLog())
 		se.Router.GET("/info/{lang}/{audience}", s.handlePage).Bind(apis.SkipSuccessActivityLog())
 		g := se.Router.Group("/api/cards")
-		g.BindFunc(requireCardManager)
+		g.BindFunc(authz.RequireRole("Bara ledare och administratörer. / Leads and admins only.", "lead", "admin"))
 		g.GET("/{code}/qr.png", s.handleQRPNG)
 		g.GET("/{code}/qr.svg", s.handleQRSVG)
 		g.GET("/sheet.pdf", s.handleSheet)
@@ -95,22 +97,6 @@ func NewCode() (string, error) {
 		b.WriteByte(codeAlphabet[n.Int64()])
 	}
 	return b.String(), nil
-}
-
-func requireCardManager(e *core.RequestEvent) error {
-	if e.Auth == nil {
-		return apis.NewUnauthorizedError("Logga in först. / Sign in first.", nil)
-	}
-	if e.Auth.IsSuperuser() {
-		return e.Next()
-	}
-	if e.Auth.Collection().Name == "users" {
-		switch e.Auth.GetString("role") {
-		case "lead", "admin":
-			return e.Next()
-		}
-	}
-	return apis.NewForbiddenError("Bara ledare och administratörer. / Leads and admins only.", nil)
 }
 
 // PublicURL is the base of card and page links (the app URL setting).

@@ -248,7 +248,7 @@ func TestInfoPages(t *testing.T) {
 func TestQRImagesDecode(t *testing.T) {
 	zbar, err := exec.LookPath("zbarimg")
 	if err != nil {
-		requireTool(t, "zbarimg (Debian zbar-tools)")
+		testenv.RequireTool(t, "zbarimg (Debian zbar-tools)")
 	}
 	env := testenv.New(t)
 	tok := lead(t, env)
@@ -297,7 +297,7 @@ func TestCardSheetPDF(t *testing.T) {
 	writeFile(t, path, pdf)
 	pdfinfo, err := exec.LookPath("pdfinfo")
 	if err != nil {
-		requireTool(t, "pdfinfo (Debian poppler-utils)")
+		testenv.RequireTool(t, "pdfinfo (Debian poppler-utils)")
 	}
 	out, err := exec.Command(pdfinfo, path).CombinedOutput()
 	if err != nil || !regexp.MustCompile(`Pages:\s+2\n`).Match(out) || !strings.Contains(string(out), "(A4)") {
@@ -307,7 +307,7 @@ func TestCardSheetPDF(t *testing.T) {
 	pdfimages, err1 := exec.LookPath("pdfimages")
 	zbar, err2 := exec.LookPath("zbarimg")
 	if err1 != nil || err2 != nil {
-		requireTool(t, "pdfimages and zbarimg")
+		testenv.RequireTool(t, "pdfimages and zbarimg")
 	}
 	if out, err := exec.Command(pdfimages, "-png", path, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
 		t.Fatalf("pdfimages: %v %s", err, out)
@@ -447,13 +447,4 @@ func writeFile(t *testing.T, path string, data []byte) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// requireTool skips locally but fails in CI, where .ci/run installs it.
-func requireTool(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s missing in CI: .ci/run must install it", what)
-	}
-	t.Skipf("%s not installed", what)
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/authz"
 )
 
 // Config configures the lägesbild routes.
@@ -35,7 +37,7 @@ func Register(app core.App, cfg Config) error {
 	h := &handlers{app: app, cfg: cfg}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api/lagesbild")
-		g.BindFunc(requireAnalyst)
+		g.BindFunc(authz.RequireRole("Bara analytiker och administratörer. / Analysts and admins only.", "analyst", "admin"))
 		g.GET("", h.draft)
 		g.GET("/audit", h.audit)
 		g.GET("/releases", h.list)
@@ -52,23 +54,6 @@ type handlers struct {
 }
 
 func (h *handlers) builder() *Builder { return &Builder{App: h.app, K: h.cfg.K, Now: h.cfg.Now} }
-
-// requireAnalyst lets analysts, admins and superusers through.
-func requireAnalyst(e *core.RequestEvent) error {
-	if e.Auth == nil {
-		return apis.NewUnauthorizedError("Logga in först. / Sign in first.", nil)
-	}
-	if e.Auth.IsSuperuser() {
-		return e.Next()
-	}
-	if e.Auth.Collection().Name == "users" {
-		switch e.Auth.GetString("role") {
-		case "analyst", "admin":
-			return e.Next()
-		}
-	}
-	return apis.NewForbiddenError("Bara analytiker och administratörer. / Analysts and admins only.", nil)
-}
 
 func actor(e *core.RequestEvent) string { return e.Auth.Collection().Name + ":" + e.Auth.Id }
 

@@ -11,27 +11,19 @@ import (
 	"uppsok/internal/testenv"
 )
 
-func requireTool(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s missing in CI: .ci/run must install it", what)
-	}
-	t.Skipf("%s not installed", what)
-}
-
 // TestFieldAppInBrowser runs tools/browser/app_check.mjs against the real
 // server and checks the server's side of what the browser did.
 func TestFieldAppInBrowser(t *testing.T) {
 	root := testenv.RepoRoot()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		requireTool(t, "node")
+		testenv.RequireTool(t, "node")
 	}
 	if _, err := os.Stat(filepath.Join(root, "tools", "browser", "node_modules", "playwright-core")); err != nil {
-		requireTool(t, "playwright-core (npm ci --prefix tools/browser)")
+		testenv.RequireTool(t, "playwright-core (npm ci --prefix tools/browser)")
 	}
 	if _, err := exec.LookPath("chromium"); err != nil {
-		requireTool(t, "chromium (Debian)")
+		testenv.RequireTool(t, "chromium (Debian)")
 	}
 	env := testenv.New(t)
 	mika := env.TeamID(t, "mika")

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -258,4 +259,14 @@ func (env *Env) MustJSON(tb testing.TB, method, path, token string, body any, wa
 			tb.Fatalf("%s %s: decode %s: %v", method, path, data, err)
 		}
 	}
+}
+
+// RequireTool skips a test when an outside tool (zbarimg, chromium, node…)
+// is missing locally, but fails it in CI, where .ci/run installs it.
+func RequireTool(tb testing.TB, what string) {
+	tb.Helper()
+	if os.Getenv("CI") != "" {
+		tb.Fatalf("%s missing in CI: .ci/run must install it", what)
+	}
+	tb.Skipf("%s not installed", what)
 }
