@@ -34,7 +34,7 @@ func main() {
 		printFirstRun(se.App)
 		return se.Next()
 	})
-	app.RootCmd.AddCommand(seedDemoCommand(app))
+	app.RootCmd.AddCommand(seedDemoCommand(app, up))
 	app.RootCmd.AddCommand(exports.Command(app))
 	app.RootCmd.AddCommand(cards.Command(app, func() *cards.Service { return up.Cards }))
 

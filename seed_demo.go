@@ -11,6 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"uppsok/privacy"
+	"uppsok/server"
 	"uppsok/taxonomy"
 )
 
@@ -18,7 +20,7 @@ import (
 // trying the service on a laptop, never for a real data dir.
 const demoPassword = "demo-losenord-123"
 
-func seedDemoCommand(app *pocketbase.PocketBase) *cobra.Command {
+func seedDemoCommand(app *pocketbase.PocketBase, up *server.App) *cobra.Command {
 	var contacts int
 	var year int
 	cmd := &cobra.Command{
@@ -30,7 +32,12 @@ func seedDemoCommand(app *pocketbase.PocketBase) *cobra.Command {
 				fmt.Fprintln(os.Stderr, "seed-demo: migrations:", err)
 				os.Exit(1)
 			}
-			n, err := seedDemo(app, year, contacts)
+			hasher, err := up.Hasher()
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "seed-demo:", err)
+				os.Exit(1)
+			}
+			n, err := seedDemo(app, hasher, year, contacts)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "seed-demo:", err)
 				os.Exit(1)
@@ -46,7 +53,7 @@ func seedDemoCommand(app *pocketbase.PocketBase) *cobra.Command {
 
 // seedDemo creates demo users, devices, sessions and contacts for one year.
 // It refuses to run twice on the same data dir.
-func seedDemo(app core.App, year, nContacts int) (int, error) {
+func seedDemo(app core.App, hasher *privacy.Hasher, year, nContacts int) (int, error) {
 	if _, err := app.FindAuthRecordByEmail("users", "admin@demo.uppsok.se"); err == nil {
 		return 0, fmt.Errorf("demodata finns redan / demo data already present")
 	}
@@ -173,7 +180,8 @@ func seedDemo(app core.App, year, nContacts int) (int, error) {
 			c.Set("language", []string{"sv", "en", "ro", "es", "th", "ar"}[rng.IntN(6)])
 			c.Set("cards_given", rng.IntN(3))
 			if rng.IntN(3) > 0 {
-				c.Set("person_key", fmt.Sprintf("%064x", rng.IntN(nContacts/2+1)))
+				// A synthetic person code, hashed as a real one would be.
+				c.Set("person_key", hasher.Hash(fmt.Sprintf("DE%04d", rng.IntN(nContacts/2+1))))
 			}
 			if err := tx.Save(c); err != nil {
 				return fmt.Errorf("contact: %w", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 
+	"uppsok/field"
 	"uppsok/internal/testenv"
 )
 
@@ -623,5 +624,33 @@ func TestEnrollment(t *testing.T) {
 	}
 	if n, _ := env.App.CountRecords("devices"); n != 1 {
 		t.Errorf("%d devices, want 1", n)
+	}
+}
+
+func TestPruneTombstonesMovesTheHorizon(t *testing.T) {
+	env, _, tok := setup(t)
+	id := uuid.NewString()
+	mustPush(t, env, tok, 0, []map[string]any{contact(id, nil)}, nil, nil)
+	p := pull(t, env, tok, 0)
+	mustPush(t, env, tok, p.Timestamp, nil, nil, []string{id})
+	p2 := pull(t, env, tok, p.Timestamp)
+
+	// Within retention nothing is pruned.
+	if n, err := field.PruneTombstones(env.Core, time.Now(), 400*24*time.Hour); err != nil || n != 0 {
+		t.Fatalf("pruned %d (%v) within retention", n, err)
+	}
+	if out := pull(t, env, tok, p.Timestamp); out.Strategy != "" || !contains(out.Changes["contacts"].Deleted, id) {
+		t.Fatalf("before pruning: %+v", out)
+	}
+	// 401 days later the tombstone goes, and a tablet that had not pulled
+	// since before the delete gets a replacement sync instead of missing it.
+	if n, err := field.PruneTombstones(env.Core, time.Now().AddDate(0, 0, 401), 400*24*time.Hour); err != nil || n != 1 {
+		t.Fatalf("pruned %d (%v), want 1", n, err)
+	}
+	if out := pull(t, env, tok, p.Timestamp); out.Strategy != "replacement" {
+		t.Errorf("stale tablet: strategy %q, want replacement", out.Strategy)
+	}
+	if out := pull(t, env, tok, p2.Timestamp); out.Strategy != "" {
+		t.Errorf("up-to-date tablet: strategy %q, want an ordinary pull", out.Strategy)
 	}
 }
