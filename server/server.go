@@ -100,6 +100,15 @@ func Register(app core.App, opts Options) (*App, error) {
 
 	registerPrivacyHooks(app, a)
 
+	// The person-code key never goes into a backup (a backup must not hold
+	// both the hashes and the key), and a restore keeps the key in place.
+	keepKeyOut := func(e *core.BackupEvent) error {
+		e.Exclude = append(e.Exclude, privacy.KeyFileName)
+		return e.Next()
+	}
+	app.OnBackupCreate().BindFunc(keepKeyOut)
+	app.OnBackupRestore().BindFunc(keepKeyOut)
+
 	a.Cards = cards.Register(app, cards.Config{Now: opts.Now})
 	fieldapp.Register(app)
 

@@ -1,6 +1,11 @@
 package server_test
 
 import (
+	"archive/zip"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +15,7 @@ import (
 
 	"uppsok/internal/testenv"
 	"uppsok/pb_migrations"
+	"uppsok/privacy"
 )
 
 func TestPrivacySettingsDefaults(t *testing.T) {
@@ -76,5 +82,34 @@ func TestRequestLogsHoldNoIP(t *testing.T) {
 				t.Errorf("log row holds %q: %s", ip, r.Data)
 			}
 		}
+	}
+}
+
+func TestBackupsLeaveThePersonKeyOut(t *testing.T) {
+	env := testenv.New(t)
+	if _, err := env.Uppsok.Hasher(); err != nil {
+		t.Fatal(err)
+	}
+	keyPath := filepath.Join(env.Core.DataDir(), privacy.KeyFileName)
+	if _, err := os.Stat(keyPath); err != nil {
+		t.Fatalf("no key file: %v", err)
+	}
+	if err := env.Core.CreateBackup(context.Background(), "b1.zip"); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(filepath.Join(env.Core.DataDir(), core.LocalBackupsDirName, "b1.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	names := []string{}
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if strings.Contains(f.Name, privacy.KeyFileName) {
+			t.Errorf("backup holds %s", f.Name)
+		}
+	}
+	if !slices.Contains(names, "data.db") {
+		t.Errorf("backup lacks the database: %v", names)
 	}
 }
