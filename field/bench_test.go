@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/internal/testenv"
 )
@@ -117,6 +118,48 @@ func BenchmarkRawInsert(b *testing.B) {
 		}
 		stmt.Close()
 		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportRate(b, b.N*benchBatch)
+}
+
+// BenchmarkAppSave: the floor under the push: PocketBase's own
+// SaveNoValidate of the same records in one transaction, in-process, with
+// every hook (cursor, child alert) as in production.
+func BenchmarkAppSave(b *testing.B) {
+	env, team, _ := benchEnv(b)
+	col, err := env.Core.FindCollectionByNameOrId("contacts")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := make([][]map[string]any, b.N)
+	for i := range rows {
+		rows[i] = benchContacts(benchBatch)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		err := env.Core.RunInTransaction(func(tx core.App) error {
+			for _, c := range rows[i] {
+				r := core.NewRecord(col)
+				r.Set("id", c["id"])
+				r.Set("team", team)
+				for _, f := range []string{"occurred_on", "daypart", "channel", "area", "arena", "role", "age_band", "gender", "origin_region", "language", "assessment", "notes", "cards_given"} {
+					r.Set(f, c[f])
+				}
+				for _, f := range []string{"platforms", "indicators", "purposes", "actions"} {
+					var arr []string
+					json.Unmarshal([]byte(c[f].(string)), &arr)
+					r.Set(f, arr)
+				}
+				if err := tx.SaveNoValidate(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
 	}

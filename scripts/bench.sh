@@ -6,19 +6,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-go test ./field/ -run '^$' -bench 'PushHTTP|RawInsert|PocketBaseBatch|FirstPull20k' \
+go test ./field/ -run '^$' -bench 'PushHTTP|RawInsert|AppSave|PocketBaseBatch|FirstPull20k' \
   -benchtime "${BENCHTIME:-20x}" -cpuprofile "$out/cpu.prof" -o "$out/field.test" | tee "$out/bench.txt"
 # The 200-tablet run sets up 200 enrolled devices: once is enough.
 go test ./field/ -run '^$' -bench 'Tablets200' -benchtime 1x | tee -a "$out/bench.txt"
 
 rate() { awk -v name="$1" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)=="contacts/s") print $i }' "$out/bench.txt"; }
 metric() { awk -v name="$1" -v unit="$2" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)==unit) print $i }' "$out/bench.txt"; }
-push=$(rate PushHTTP); raw=$(rate RawInsert); batch=$(rate PocketBaseBatch); pull=$(rate FirstPull20k)
+push=$(rate PushHTTP); raw=$(rate RawInsert); save=$(rate AppSave); batch=$(rate PocketBaseBatch); pull=$(rate FirstPull20k)
 echo
 echo "== ratios (same run, same machine)"
-awk -v p="$push" -v r="$raw" -v b="$batch" -v f="$pull" 'BEGIN {
+awk -v p="$push" -v r="$raw" -v s="$save" -v b="$batch" -v f="$pull" 'BEGIN {
   printf "push (HTTP, 500/batch)   %8.0f contacts/s\n", p
   printf "raw prepared INSERT      %8.0f contacts/s   push/raw   = %.3f\n", r, p/r
+  printf "PocketBase app.Save, tx  %8.0f contacts/s   push/save  = %.2f (the floor: every record through PocketBase)\n", s, p/s
   printf "PocketBase /api/batch    %8.0f contacts/s   push/batch = %.2f\n", b, p/b
   printf "first pull of 20,000     %8.0f contacts/s\n", f
 }'
