@@ -3,7 +3,6 @@ package exports
 import (
 	"fmt"
 	"math"
-	"os"
 	"sort"
 )
 
@@ -104,9 +103,6 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 				continue
 			}
 			hide[p.canon] = true
-			if debugSuppress {
-				fmt.Printf("SUPPRESS finding %s %s [%g,%g] -> hide %s (%d)\n", f.Period, f.Cell, f.Min, f.Max, p.canon, m.value[p])
-			}
 			progressed = true
 			break
 		}
@@ -117,8 +113,6 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	}
 	return fmt.Errorf("sekundär röjandekontroll avbröts efter %d varv / secondary suppression stopped after %d rounds", maxSecondaryRounds, maxSecondaryRounds)
 }
-
-var debugSuppress = os.Getenv("UPPSOK_DEBUG_SUPPRESS") != ""
 
 func abs(n int) int {
 	if n < 0 {

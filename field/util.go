@@ -3,6 +3,7 @@ package field
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 
@@ -28,7 +29,7 @@ func isValidationError(err error) bool {
 func internalError(e *core.RequestEvent, what string, err error) error {
 	e.App.Logger().Error("field: "+what, "error", err.Error())
 	if os.Getenv("UPPSOK_DEBUG_ERRORS") != "" {
-		println("field:", what, err.Error())
+		fmt.Fprintln(os.Stderr, "field:", what, err.Error())
 	}
 	return apis.NewInternalServerError("Serverfel, försök igen. / Server error, please try again.", nil)
 }
