@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 	"uppsok/pb_migrations"
 )
 
-var uuidV4 = mustRegexp(pb_migrations.UUIDv4Pattern)
+var uuidV4 = regexp.MustCompile(pb_migrations.UUIDv4Pattern)
 
 // pushBody is the body of a push.
 type pushBody struct {
@@ -246,168 +247,6 @@ func rawID(raw json.RawMessage) string {
 		}
 	}
 	return safeColumnName(string(raw))
-}
-
-// existing is what the server holds for a pushed id.
-type existing struct {
-	record     *core.Record
-	tombstoned bool
-	tombSeq    int64
-}
-
-// apply runs a push in one transaction and returns the response body.
-func (s *Service) apply(p principal, plan *pushPlan, key, hash string) ([]byte, error) {
-	var respBody []byte
-	today := s.today()
-	err := s.app.RunInTransaction(func(txApp core.App) error {
-		if key != "" {
-			stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
-			if err != nil {
-				return err
-			}
-			if stored != nil {
-				return errReplayed
-			}
-		}
-
-		known := map[*table]map[string]*existing{}
-		conflicts := map[string][]string{}
-		for _, t := range writableTables {
-			ids := make([]string, 0, len(plan.upserts[t])+len(plan.deletes[t]))
-			for _, r := range plan.upserts[t] {
-				ids = append(ids, r.id)
-			}
-			ids = append(ids, plan.deletes[t]...)
-			ex, err := loadExisting(txApp, t, ids)
-			if err != nil {
-				return err
-			}
-			known[t] = ex
-			for _, id := range ids {
-				x := ex[id]
-				if x == nil || x.record == nil {
-					continue
-				}
-				if x.record.GetString("team") == p.team && int64(x.record.GetInt("seq")) > plan.lastPulledAt {
-					conflicts[t.name] = append(conflicts[t.name], id)
-				}
-			}
-		}
-		if len(conflicts) > 0 {
-			return apiError(http.StatusConflict,
-				"Posten har ändrats på servern sedan senaste hämtningen; hämta och försök igen. / Records changed on the server since the last pull; pull and push again.",
-				map[string]any{"conflicts": conflicts})
-		}
-
-		total := int64(0)
-		for _, t := range writableTables {
-			total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
-		}
-		block, err := reserveSeq(txApp, total)
-		if err != nil {
-			return err
-		}
-		ctx := withSeqBlock(contextBackground(), block)
-
-		refs := &teamRefs{app: txApp, team: p.team, workers: map[string]bool{}, sessions: map[string]bool{}}
-		for _, t := range writableTables {
-			col, err := txApp.FindCachedCollectionByNameOrId(t.collection)
-			if err != nil {
-				return fmt.Errorf("find %s: %w", t.collection, err)
-			}
-			for _, pr := range plan.upserts[t] {
-				x := known[t][pr.id]
-				if x != nil && (x.tombstoned || (x.record != nil && x.record.GetString("team") != p.team)) {
-					plan.resp.reject(t.name, pr.id)
-					continue
-				}
-				isNew := x == nil || x.record == nil
-				clean := sanitizeRecord(t, pr.raw, isNew, today)
-				var rec *core.Record
-				if isNew {
-					rec = core.NewRecord(col)
-					rec.Set("id", pr.id)
-					rec.Set("team", p.team)
-					if p.device {
-						rec.Set("device", p.record.Id)
-					}
-				} else {
-					rec = x.record
-				}
-				for f, v := range clean.values {
-					rec.Set(f, v)
-				}
-				for f, id := range clean.relations {
-					v, ok := refs.resolve(f, id, p)
-					if !ok {
-						clean.sanitized = append(clean.sanitized, wireName(t, f))
-					}
-					rec.Set(f, v)
-				}
-				if isNew && rec.GetString("worker") == "" && p.workerID() != "" {
-					rec.Set("worker", p.workerID())
-				}
-				if clean.personCode != "" && t.name == "contacts" {
-					if h := s.hasher().Hash(clean.personCode); h != "" {
-						rec.Set("person_key", h)
-					}
-				}
-				// The sanitiser has already made every value valid (its fuzz
-				// test proves it) and relations were checked against the
-				// team above, so PocketBase's per-field validation, which
-				// costs a query per record for the id alone, is skipped;
-				// every record hook still runs.
-				if err := txApp.SaveNoValidateWithContext(ctx, rec); err != nil {
-					return fmt.Errorf("save %s %s: %w", t.name, pr.id, err)
-				}
-				if t == &sessionsTable {
-					refs.sessions[pr.id] = true
-				}
-				if len(clean.sanitized) > 0 {
-					if plan.resp.Sanitized[t.name] == nil {
-						plan.resp.Sanitized[t.name] = map[string][]string{}
-					}
-					plan.resp.Sanitized[t.name][pr.id] = clean.sanitized
-				}
-			}
-		}
-		// Deletes after upserts; contacts before the sessions they point at.
-		for i := len(writableTables) - 1; i >= 0; i-- {
-			t := writableTables[i]
-			for _, id := range plan.deletes[t] {
-				x := known[t][id]
-				if x == nil || x.tombstoned {
-					continue // never had it, or already deleted
-				}
-				if x.record.GetString("team") != p.team {
-					plan.resp.reject(t.name, id)
-					continue
-				}
-				if err := txApp.DeleteWithContext(ctx, x.record); err != nil {
-					return fmt.Errorf("delete %s %s: %w", t.name, id, err)
-				}
-			}
-		}
-
-		if p.device {
-			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
-				return fmt.Errorf("update last_seen: %w", err)
-			}
-		}
-
-		var err2 error
-		respBody, err2 = json.Marshal(plan.resp)
-		if err2 != nil {
-			return fmt.Errorf("encode push response: %w", err2)
-		}
-		if key != "" {
-			if err := storeIdempotent(txApp, p.key(), key, hash, http.StatusOK, respBody, s.cfg.Now()); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return respBody, err
 }
 
 // loadExisting finds the records and tombstones the server holds for ids.

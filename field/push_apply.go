@@ -1,0 +1,211 @@
+package field
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// existing is what the server holds for a pushed id.
+type existing struct {
+	record     *core.Record
+	tombstoned bool
+	tombSeq    int64
+}
+
+// pushTx is one push being applied inside its transaction.
+type pushTx struct {
+	s     *Service
+	tx    core.App
+	p     principal
+	plan  *pushPlan
+	today string
+	ctx   context.Context
+	known map[*table]map[string]*existing
+	refs  *teamRefs
+}
+
+// apply runs a push in one transaction and returns the response body.
+// Either every accepted record is stored, the cursor advanced and the
+// idempotency key recorded, or nothing is.
+func (s *Service) apply(p principal, plan *pushPlan, key, hash string) ([]byte, error) {
+	var respBody []byte
+	err := s.app.RunInTransaction(func(txApp core.App) error {
+		if key != "" {
+			stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
+			if err != nil {
+				return err
+			}
+			if stored != nil {
+				return errReplayed
+			}
+		}
+		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(),
+			refs: &teamRefs{app: txApp, team: p.team, workers: map[string]bool{}, sessions: map[string]bool{}}}
+		if err := pt.loadAndCheckConflicts(); err != nil {
+			return err
+		}
+		total := int64(0)
+		for _, t := range writableTables {
+			total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
+		}
+		block, err := reserveSeq(txApp, total)
+		if err != nil {
+			return err
+		}
+		pt.ctx = withSeqBlock(context.Background(), block)
+		for _, t := range writableTables {
+			if err := pt.upsertAll(t); err != nil {
+				return err
+			}
+		}
+		// Deletes after upserts; contacts before the sessions they point at.
+		for i := len(writableTables) - 1; i >= 0; i-- {
+			if err := pt.deleteAll(writableTables[i]); err != nil {
+				return err
+			}
+		}
+		if p.device {
+			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
+				return fmt.Errorf("update last_seen: %w", err)
+			}
+		}
+		respBody, err = json.Marshal(plan.resp)
+		if err != nil {
+			return fmt.Errorf("encode push response: %w", err)
+		}
+		if key != "" {
+			return storeIdempotent(txApp, p.key(), key, hash, http.StatusOK, respBody, s.cfg.Now())
+		}
+		return nil
+	})
+	return respBody, err
+}
+
+// loadAndCheckConflicts loads what the server holds for every pushed id
+// and fails the push with 409 when any of the team's records changed after
+// the client's last pull.
+func (pt *pushTx) loadAndCheckConflicts() error {
+	pt.known = map[*table]map[string]*existing{}
+	conflicts := map[string][]string{}
+	for _, t := range writableTables {
+		ids := make([]string, 0, len(pt.plan.upserts[t])+len(pt.plan.deletes[t]))
+		for _, r := range pt.plan.upserts[t] {
+			ids = append(ids, r.id)
+		}
+		ids = append(ids, pt.plan.deletes[t]...)
+		ex, err := loadExisting(pt.tx, t, ids)
+		if err != nil {
+			return err
+		}
+		pt.known[t] = ex
+		for _, id := range ids {
+			x := ex[id]
+			if x == nil || x.record == nil {
+				continue
+			}
+			if x.record.GetString("team") == pt.p.team && int64(x.record.GetInt("seq")) > pt.plan.lastPulledAt {
+				conflicts[t.name] = append(conflicts[t.name], id)
+			}
+		}
+	}
+	if len(conflicts) > 0 {
+		return apiError(http.StatusConflict,
+			"Posten har ändrats på servern sedan senaste hämtningen; hämta och försök igen. / Records changed on the server since the last pull; pull and push again.",
+			map[string]any{"conflicts": conflicts})
+	}
+	return nil
+}
+
+// upsertAll stores the pushed creates and updates of t.
+func (pt *pushTx) upsertAll(t *table) error {
+	col, err := pt.tx.FindCachedCollectionByNameOrId(t.collection)
+	if err != nil {
+		return fmt.Errorf("find %s: %w", t.collection, err)
+	}
+	for _, pr := range pt.plan.upserts[t] {
+		if err := pt.upsert(t, col, pr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error {
+	p, resp := pt.p, &pt.plan.resp
+	x := pt.known[t][pr.id]
+	if x != nil && (x.tombstoned || (x.record != nil && x.record.GetString("team") != p.team)) {
+		resp.reject(t.name, pr.id)
+		return nil
+	}
+	isNew := x == nil || x.record == nil
+	clean := sanitizeRecord(t, pr.raw, isNew, pt.today)
+	var rec *core.Record
+	if isNew {
+		rec = core.NewRecord(col)
+		rec.Set("id", pr.id)
+		rec.Set("team", p.team)
+		if p.device {
+			rec.Set("device", p.record.Id)
+		}
+	} else {
+		rec = x.record
+	}
+	for f, v := range clean.values {
+		rec.Set(f, v)
+	}
+	for f, id := range clean.relations {
+		v, ok := pt.refs.resolve(f, id, p)
+		if !ok {
+			clean.sanitized = append(clean.sanitized, wireName(t, f))
+		}
+		rec.Set(f, v)
+	}
+	if isNew && rec.GetString("worker") == "" && p.workerID() != "" {
+		rec.Set("worker", p.workerID())
+	}
+	if clean.personCode != "" && t.name == "contacts" {
+		if h := pt.s.hasher().Hash(clean.personCode); h != "" {
+			rec.Set("person_key", h)
+		}
+	}
+	// The sanitiser has already made every value valid (its fuzz test
+	// proves it) and relations were checked against the team above, so
+	// PocketBase's per-field validation, which costs a query per record for
+	// the id alone, is skipped; every record hook still runs.
+	if err := pt.tx.SaveNoValidateWithContext(pt.ctx, rec); err != nil {
+		return fmt.Errorf("save %s %s: %w", t.name, pr.id, err)
+	}
+	if t == &sessionsTable {
+		pt.refs.sessions[pr.id] = true
+	}
+	if len(clean.sanitized) > 0 {
+		if resp.Sanitized[t.name] == nil {
+			resp.Sanitized[t.name] = map[string][]string{}
+		}
+		resp.Sanitized[t.name][pr.id] = clean.sanitized
+	}
+	return nil
+}
+
+// deleteAll turns the pushed deletes of t into tombstones (through the
+// delete hooks); ids the server never had, or already deleted, are ignored.
+func (pt *pushTx) deleteAll(t *table) error {
+	for _, id := range pt.plan.deletes[t] {
+		x := pt.known[t][id]
+		if x == nil || x.tombstoned {
+			continue
+		}
+		if x.record.GetString("team") != pt.p.team {
+			pt.plan.resp.reject(t.name, id)
+			continue
+		}
+		if err := pt.tx.DeleteWithContext(pt.ctx, x.record); err != nil {
+			return fmt.Errorf("delete %s %s: %w", t.name, id, err)
+		}
+	}
+	return nil
+}
