@@ -3,7 +3,6 @@ module uppsok
 go 1.26.8
 
 require (
-	github.com/go-ozzo/ozzo-validation/v4 v4.4.1
 	github.com/go-pdf/fpdf v0.9.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0
