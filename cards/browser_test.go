@@ -19,16 +19,7 @@ import (
 func TestPagesInHeadlessChromium(t *testing.T) {
 	root := testenv.RepoRoot()
 	script := filepath.Join(root, "tools", "browser", "cards_check.mjs")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		testenv.RequireTool(t, "node")
-	}
-	if _, err := os.Stat(filepath.Join(root, "tools", "browser", "node_modules", "playwright-core")); err != nil {
-		testenv.RequireTool(t, "playwright-core (npm ci --prefix tools/browser)")
-	}
-	if _, err := exec.LookPath("chromium"); err != nil {
-		testenv.RequireTool(t, "chromium (Debian)")
-	}
+	node := testenv.BrowserTools(t)
 
 	env := testenv.New(t)
 	exitURL := env.URL + "/api/health?left"

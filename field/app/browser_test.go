@@ -15,16 +15,7 @@ import (
 // server and checks the server's side of what the browser did.
 func TestFieldAppInBrowser(t *testing.T) {
 	root := testenv.RepoRoot()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		testenv.RequireTool(t, "node")
-	}
-	if _, err := os.Stat(filepath.Join(root, "tools", "browser", "node_modules", "playwright-core")); err != nil {
-		testenv.RequireTool(t, "playwright-core (npm ci --prefix tools/browser)")
-	}
-	if _, err := exec.LookPath("chromium"); err != nil {
-		testenv.RequireTool(t, "chromium (Debian)")
-	}
+	node := testenv.BrowserTools(t)
 	env := testenv.New(t)
 	mika := env.TeamID(t, "mika")
 	env.User(t, "anna@mika.se", "worker", mika)

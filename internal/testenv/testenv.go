@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -269,4 +270,22 @@ func RequireTool(tb testing.TB, what string) {
 		tb.Fatalf("%s missing in CI: .ci/run must install it", what)
 	}
 	tb.Skipf("%s not installed", what)
+}
+
+// BrowserTools returns the node binary for the browser checks in
+// tools/browser, after making sure playwright-core and Debian's chromium
+// are there (see RequireTool).
+func BrowserTools(tb testing.TB) string {
+	tb.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		RequireTool(tb, "node")
+	}
+	if _, err := os.Stat(filepath.Join(RepoRoot(), "tools", "browser", "node_modules", "playwright-core")); err != nil {
+		RequireTool(tb, "playwright-core (npm ci --prefix tools/browser)")
+	}
+	if _, err := exec.LookPath("chromium"); err != nil {
+		RequireTool(tb, "chromium (Debian)")
+	}
+	return node
 }
