@@ -19,6 +19,11 @@ import (
 // syncedCollections are the collections whose changes bump the cursor.
 var syncedCollections = []string{"contacts", "outreach_sessions"}
 
+// referenceCollections back the pull-only tables. They are sent whole on
+// every pull, so only their deletes need a cursor value and a tombstone
+// (team "" for teams and cards: every tablet hears of them).
+var referenceCollections = []string{"teams", "users", "info_cards"}
+
 type seqBlockKey struct{}
 
 // seqBlock is a range of cursor values reserved by one push, handed out to
@@ -99,7 +104,7 @@ func registerCursorHooks(app core.App, now func() time.Time) {
 	}
 	app.OnRecordCreateExecute(syncedCollections...).BindFunc(stamp)
 	app.OnRecordUpdateExecute(syncedCollections...).BindFunc(stamp)
-	app.OnRecordDeleteExecute(syncedCollections...).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordDeleteExecute(append(append([]string{}, syncedCollections...), referenceCollections...)...).BindFunc(func(e *core.RecordEvent) error {
 		return inTx(e, func() error {
 			if err := e.Next(); err != nil {
 				return err

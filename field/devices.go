@@ -1,12 +1,10 @@
 package field
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,8 +13,11 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"uppsok/internal/authz"
 )
 
 // codeAlphabet leaves out letters and digits that are easy to confuse
@@ -26,19 +27,6 @@ const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 // codeLength gives about 49 bits: with a 15-minute life, single use and a
 // rate limit of a few tries a minute, guessing is out of reach.
 const codeLength = 10
-
-func newEnrollmentCode() (string, error) {
-	var b strings.Builder
-	max := big.NewInt(int64(len(codeAlphabet)))
-	for i := 0; i < codeLength; i++ {
-		n, err := rand.Int(rand.Reader, max)
-		if err != nil {
-			return "", fmt.Errorf("random code: %w", err)
-		}
-		b.WriteByte(codeAlphabet[n.Int64()])
-	}
-	return b.String(), nil
-}
 
 // hashCode stores an enrollment code only as its SHA-256: a read of the
 // database gives no usable code.
@@ -50,22 +38,7 @@ func hashCode(code string) string {
 // canManageTeam reports whether auth may manage devices of team: a lead of
 // that team, an admin, or a superuser.
 func canManageTeam(auth *core.Record, team string) bool {
-	if auth == nil {
-		return false
-	}
-	if auth.IsSuperuser() {
-		return true
-	}
-	if auth.Collection().Name != "users" {
-		return false
-	}
-	switch auth.GetString("role") {
-	case "admin":
-		return true
-	case "lead":
-		return auth.GetString("team") == team
-	}
-	return false
+	return authz.HasRole(auth, "admin") || (authz.HasRole(auth, "lead") && auth.GetString("team") == team)
 }
 
 func (s *Service) enrollURL(code string) string {
@@ -96,10 +69,7 @@ func (s *Service) handleCreateEnrollment(e *core.RequestEvent) error {
 	if len([]rune(label)) > 80 {
 		return apis.NewBadRequestError("Etiketten får vara högst 80 tecken. / The label may be at most 80 characters.", nil)
 	}
-	code, err := newEnrollmentCode()
-	if err != nil {
-		return err
-	}
+	code := security.RandomStringWithAlphabet(codeLength, codeAlphabet)
 	col, err := s.app.FindCachedCollectionByNameOrId("enrollments")
 	if err != nil {
 		return fmt.Errorf("find enrollments: %w", err)

@@ -6,10 +6,9 @@ package field
 
 import (
 	"fmt"
-
-	"github.com/pocketbase/dbx"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -57,10 +56,9 @@ type Config struct {
 
 // Service serves the field routes.
 type Service struct {
-	app    core.App
-	cfg    Config
-	loc    *time.Location
-	hasher func() *privacy.Hasher
+	app core.App
+	cfg Config
+	loc *time.Location
 }
 
 // Register wires the field service into app: cursor hooks, the revoked
@@ -86,7 +84,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	if err != nil {
 		loc = time.FixedZone("CET", 3600)
 	}
-	s := &Service{app: app, cfg: cfg, loc: loc, hasher: cfg.Hasher}
+	s := &Service{app: app, cfg: cfg, loc: loc}
 
 	registerCursorHooks(app, cfg.Now)
 

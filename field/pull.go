@@ -152,20 +152,7 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 			}
 		}
 
-		switch t.name {
-		case "teams", "workers", "info_cards":
-			// Small reference tables: sent whole on every pull.
-			rows, err := s.referenceRows(tx, t, p)
-			if err != nil {
-				return nil, err
-			}
-			out.Updated = rows
-			deleted, err := tombstonesSince(tx, t.collection, p.team, cursor, current, full)
-			if err != nil {
-				return nil, err
-			}
-			out.Deleted = deleted
-		default:
+		if t.writable {
 			var where dbx.Expression
 			params := dbx.Params{"team": p.team, "to": current}
 			if full {
@@ -173,16 +160,16 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 			} else {
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
-			rows, err := syncedRows(tx, t, where, params)
-			if err != nil {
-				return nil, err
-			}
-			out.Updated = rows
-			deleted, err := tombstonesSince(tx, t.collection, p.team, cursor, current, full)
-			if err != nil {
-				return nil, err
-			}
-			out.Deleted = deleted
+			out.Updated, err = syncedRows(tx, t, where, params)
+		} else {
+			// Small reference tables: sent whole on every pull.
+			out.Updated, err = s.referenceRows(tx, t, p)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if out.Deleted, err = tombstonesSince(tx, t.collection, p.team, cursor, current, full); err != nil {
+			return nil, err
 		}
 	}
 	return resp, nil

@@ -60,10 +60,6 @@ func (r *pushResponse) reject(tbl, id string) {
 	r.Rejected[tbl] = append(r.Rejected[tbl], id)
 }
 
-// errReplayed aborts a push whose idempotency key was stored by a push that
-// committed while this one waited for the write lock.
-var errReplayed = errors.New("idempotency key already used")
-
 func (s *Service) handlePush(e *core.RequestEvent) error {
 	p, err := fieldPrincipal(e)
 	if err != nil {
@@ -88,27 +84,17 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if len(key) > 200 {
 		return apis.NewBadRequestError("Idempotency-Key är för lång. / Idempotency-Key is too long.", nil)
 	}
-	hash := bodyHash(body)
-	if key != "" {
-		if stored, err := findIdempotent(s.app.DB(), p.key(), key, s.cfg.Now()); err != nil {
-			return err
-		} else if stored != nil {
-			return replay(e, stored, hash)
-		}
-	}
-
 	plan, err := decodePush(body)
 	if err != nil {
 		return err
 	}
 
-	respBody, err := s.apply(p, plan, key, hash)
-	if errors.Is(err, errReplayed) {
-		stored, ferr := findIdempotent(s.app.DB(), p.key(), key, s.cfg.Now())
-		if ferr != nil || stored == nil {
-			return fmt.Errorf("replay after concurrent push: %w", ferr)
-		}
-		return replay(e, stored, hash)
+	// The key is looked up inside the push's write transaction: a retry that
+	// raced the first attempt sees its committed response, never applies twice.
+	hash := bodyHash(body)
+	respBody, replayed, err := s.apply(p, plan, key, hash)
+	if replayed != nil {
+		return replay(e, replayed, hash)
 	}
 	if err != nil {
 		var apiErr *router.ApiError
@@ -266,16 +252,13 @@ func loadExisting(txApp core.App, t *table, ids []string) (map[string]*existing,
 	for i, id := range ids {
 		args[i] = id
 	}
-	var tombs []struct {
-		ID  string `db:"id"`
-		Seq int64  `db:"seq"`
-	}
-	err = txApp.DB().Select("id", "seq").From("_uppsok_tombstones").Where(dbx.In("id", args...)).All(&tombs)
+	var tombs []string
+	err = txApp.DB().Select("id").From("_uppsok_tombstones").Where(dbx.In("id", args...)).Column(&tombs)
 	if err != nil {
 		return nil, fmt.Errorf("load tombstones: %w", err)
 	}
-	for _, tb := range tombs {
-		out[tb.ID] = &existing{tombstoned: true, tombSeq: tb.Seq}
+	for _, id := range tombs {
+		out[id] = &existing{tombstoned: true}
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package field
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -13,7 +14,6 @@ import (
 type existing struct {
 	record     *core.Record
 	tombstoned bool
-	tombSeq    int64
 }
 
 // pushTx is one push being applied inside its transaction.
@@ -28,18 +28,23 @@ type pushTx struct {
 	refs  *teamRefs
 }
 
-// apply runs a push in one transaction and returns the response body.
-// Either every accepted record is stored, the cursor advanced and the
-// idempotency key recorded, or nothing is.
-func (s *Service) apply(p principal, plan *pushPlan, key, hash string) ([]byte, error) {
-	var respBody []byte
-	err := s.app.RunInTransaction(func(txApp core.App) error {
+// errReplayed ends the transaction of a push whose idempotency key was
+// already used: nothing is applied and the stored response is answered.
+var errReplayed = errors.New("idempotency key already used")
+
+// apply runs a push in one transaction and returns the response body, or
+// the stored response when key was already used. Either every accepted
+// record is stored, the cursor advanced and the idempotency key recorded,
+// or nothing is.
+func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody []byte, replayed *storedResponse, err error) {
+	err = s.app.RunInTransaction(func(txApp core.App) error {
 		if key != "" {
 			stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
 			if err != nil {
 				return err
 			}
 			if stored != nil {
+				replayed = stored
 				return errReplayed
 			}
 		}
@@ -82,7 +87,10 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) ([]byte, 
 		}
 		return nil
 	})
-	return respBody, err
+	if replayed != nil {
+		return nil, replayed, nil
+	}
+	return respBody, nil, err
 }
 
 // loadAndCheckConflicts loads what the server holds for every pushed id
@@ -168,7 +176,7 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 		rec.Set("worker", p.workerID())
 	}
 	if clean.personCode != "" && t.name == "contacts" {
-		if h := pt.s.hasher().Hash(clean.personCode); h != "" {
+		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
 			rec.Set("person_key", h)
 		}
 	}

@@ -654,3 +654,27 @@ func TestPruneTombstonesMovesTheHorizon(t *testing.T) {
 		t.Errorf("up-to-date tablet: strategy %q, want an ordinary pull", out.Strategy)
 	}
 }
+
+func TestDeletedReferenceRecordsReachTablets(t *testing.T) {
+	env, team, tok := setup(t)
+	w, _ := env.User(t, "w@mika.se", "worker", team)
+	first := pull(t, env, tok, 0)
+	if got := ids(first.Changes["workers"].Updated); !contains(got, w.Id) {
+		t.Fatalf("workers %v lack %s", got, w.Id)
+	}
+	if err := env.Core.Delete(w); err != nil {
+		t.Fatal(err)
+	}
+	next := pull(t, env, tok, first.Timestamp)
+	if !contains(next.Changes["workers"].Deleted, w.Id) {
+		t.Errorf("deleted worker not in workers.deleted: %v", next.Changes["workers"].Deleted)
+	}
+	if next.Timestamp <= first.Timestamp {
+		t.Errorf("a delete did not advance the cursor")
+	}
+	// Another team's tablet is not told about this team's worker.
+	_, kastTok := env.Device(t, env.TeamID(t, "kast"), "K")
+	if got := pull(t, env, kastTok, first.Timestamp).Changes["workers"].Deleted; len(got) != 0 {
+		t.Errorf("another team heard of the deleted worker: %v", got)
+	}
+}

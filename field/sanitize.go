@@ -37,9 +37,7 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, isNew bool, today 
 	c := &cleanRecord{values: map[string]any{}, relations: map[string]string{}}
 	report := func(col string) { c.sanitized = append(c.sanitized, col) }
 
-	known := map[string]bool{}
 	for _, col := range t.columns {
-		known[col.wire] = true
 		v, present := raw[col.wire]
 		if present && isNull(v) {
 			present = false
@@ -114,7 +112,7 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, isNew bool, today 
 
 	var unknown []string
 	for k := range raw {
-		if !known[k] && !serverOwned[k] {
+		if !t.hasColumn(k) && !serverOwned[k] {
 			unknown = append(unknown, k)
 		}
 	}

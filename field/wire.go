@@ -106,6 +106,16 @@ var serverOwned = map[string]bool{
 	"person_code": true,
 }
 
+// hasColumn reports whether name is one of t's wire columns.
+func (t *table) hasColumn(name string) bool {
+	for _, c := range t.columns {
+		if c.wire == name {
+			return true
+		}
+	}
+	return false
+}
+
 func tableByName(name string) *table {
 	for _, t := range allTables {
 		if t.name == name {
