@@ -34,13 +34,17 @@ type relation struct {
 
 // model is the set of quantities and relations of a group of tables.
 type model struct {
-	value    map[qty]int  // true value (for suppression decisions only)
-	hidden   map[qty]bool // hidden in every table that shows it
-	frozen   map[qty]bool // published by an earlier release: cannot change
-	rel      []relation
-	relsOf   map[qty][]int
-	sensible map[qty]bool
+	// value is each quantity's true value (for suppression decisions
+	// only); −1 marks an unknown of a period not released (see released).
+	value  map[qty]int
+	hidden map[qty]bool // hidden in every table that shows it
+	rel    []relation
+	relsOf map[qty][]int
 }
+
+// released reports whether q is a cell of a table in the model (not an
+// unknown standing for a period that was not released).
+func (m *model) released(q qty) bool { return m.value[q] >= 0 }
 
 // Finding is one hidden cell whose value can be narrowed below k.
 type Finding struct {
@@ -64,7 +68,7 @@ func periodKey(t *Table) string { return t.Period.Key() }
 
 // buildModel collects the quantities and relations of the sensitive tables.
 func buildModel(tables []*Table) *model {
-	m := &model{value: map[qty]int{}, hidden: map[qty]bool{}, frozen: map[qty]bool{}, relsOf: map[qty][]int{}, sensible: map[qty]bool{}}
+	m := &model{value: map[qty]int{}, hidden: map[qty]bool{}, relsOf: map[qty][]int{}}
 	shown := map[qty]bool{}
 	seenRel := map[string]bool{}
 	addRel := func(r relation) {
@@ -90,7 +94,6 @@ func buildModel(tables []*Table) *model {
 			c := &t.Cells[i]
 			q := qOf(c)
 			m.value[q] = c.Value
-			m.sensible[q] = true
 			if !c.Hidden {
 				shown[q] = true
 			}
@@ -101,7 +104,7 @@ func buildModel(tables []*Table) *model {
 		}
 		// Relations along each dimension, for every fixed assignment of the
 		// other dimensions (margins included).
-		for di, d := range t.Def.Dims {
+		for _, d := range t.Def.Dims {
 			groups := map[string][]*Cell{}
 			totals := map[string]*Cell{}
 			for i := range t.Cells {
@@ -119,7 +122,6 @@ func buildModel(tables []*Table) *model {
 					groups[gk] = append(groups[gk], c)
 				}
 			}
-			_ = di
 			for gk, cells := range groups {
 				tot := totals[gk]
 				if tot == nil {
@@ -212,19 +214,11 @@ func sortedTerms(t map[qty]float64) []string {
 
 // Audit checks every hidden cell of the sensitive tables against k.
 func Audit(tables []*Table, k int) (AuditReport, error) {
-	m := buildModel(tables)
-	return m.audit(k, nil)
+	return buildModel(tables).audit(k, false)
 }
 
-// audit solves min/max for each published-period hidden quantity. With
-// firstOnly it stops at the first finding (the suppression loop fixes one
-// at a time).
-func (m *model) audit(k int, only map[qty]bool) (AuditReport, error) {
-	return m.auditN(k, only, false)
-}
-
-func (m *model) auditN(k int, only map[qty]bool, firstOnly bool) (AuditReport, error) {
-	rep := AuditReport{K: k}
+// hiddenList returns the hidden quantities in a stable order.
+func (m *model) hiddenList() []qty {
 	var hidden []qty
 	for q, h := range m.hidden {
 		if h {
@@ -232,24 +226,35 @@ func (m *model) auditN(k int, only map[qty]bool, firstOnly bool) (AuditReport, e
 		}
 	}
 	sortQty(hidden)
+	return hidden
+}
+
+// rangeWidth is the number of integer steps in [lo, hi]: how far apart the
+// smallest and largest whole values a hidden cell could have are.
+func rangeWidth(lo, hi float64) float64 {
+	return math.Floor(hi+1e-6) - math.Ceil(lo-1e-6)
+}
+
+// audit solves min/max for each released hidden quantity. With firstOnly
+// it stops at the first finding (the suppression loop fixes one at a time).
+func (m *model) audit(k int, firstOnly bool) (AuditReport, error) {
+	rep := AuditReport{K: k}
+	hidden := m.hiddenList()
 	for _, q := range hidden {
-		if m.value[q] >= 0 && m.sensible[q] {
+		if m.released(q) {
 			rep.Hidden++
 		}
 	}
 	if len(hidden) == 0 {
 		return rep, nil
 	}
-	comps, err := m.components(hidden)
+	comps, err := m.components(hidden, nil)
 	if err != nil {
 		return rep, err
 	}
 	for _, q := range hidden {
-		if m.value[q] < 0 || !m.sensible[q] {
+		if !m.released(q) {
 			continue // an unreleased period's quantity: not published anywhere
-		}
-		if only != nil && !only[q] {
-			continue
 		}
 		lpm := comps[q]
 		lo, hi := 0.0, math.Inf(1)
@@ -259,7 +264,7 @@ func (m *model) auditN(k int, only map[qty]bool, firstOnly bool) (AuditReport, e
 				return rep, fmt.Errorf("audit %s %s: %w", q.period, q.canon, err)
 			}
 		}
-		if math.Floor(hi+1e-6)-math.Ceil(lo-1e-6) < float64(k) {
+		if rangeWidth(lo, hi) < float64(k) {
 			rep.Findings = append(rep.Findings, Finding{Period: q.period, Cell: q.canon, Min: lo, Max: hi})
 			if firstOnly {
 				return rep, nil
@@ -298,7 +303,8 @@ type lpRow struct {
 // relations without unknowns, and splits the rest into groups of hidden
 // quantities linked by relations: each group is its own (small) linear
 // programme. Quantities in no relation map to nil (anything from 0 up).
-func (m *model) components(hidden []qty) (map[qty]*lpModel, error) {
+// With only set, just the group holding that quantity is built.
+func (m *model) components(hidden []qty, only *qty) (map[qty]*lpModel, error) {
 	isHidden := map[qty]bool{}
 	for _, q := range hidden {
 		isHidden[q] = true
@@ -355,7 +361,12 @@ func (m *model) components(hidden []qty) (map[qty]*lpModel, error) {
 		}
 	}
 	out := map[qty]*lpModel{}
-	for _, grows := range groups {
+	for root, grows := range groups {
+		if only != nil {
+			if _, inRows := parent[*only]; !inRows || find(*only) != root {
+				continue
+			}
+		}
 		lpm, err := buildLP(grows)
 		if err != nil {
 			return nil, err

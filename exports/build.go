@@ -94,7 +94,7 @@ func (b *Builder) build(p Period) (*Document, *Release, error) {
 	}
 	var trend []*Table
 	if prevRel != nil {
-		trend = prevRel.Doc.trendTables(defs)
+		trend = prevRel.Doc.tables(defs)
 	} else {
 		trend = counted[1]
 		b.progress(fmt.Sprintf("röjandekontroll %s / disclosure control %s", prev.Key(), prev.Key()))

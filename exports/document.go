@@ -160,9 +160,6 @@ func (d *Document) tables(defs []*TableDef) []*Table {
 	return out
 }
 
-// trendTables rebuilds a Document's tables as the trend of a later period.
-func (d *Document) trendTables(defs []*TableDef) []*Table { return d.tables(defs) }
-
 // Labels returns the Swedish and English label of a code of a dimension.
 type Labels func(dim, code string) (sv, en string)
 

@@ -88,27 +88,19 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	all := append(append([]*Table(nil), current...), context...)
 	for round := 0; round < maxSecondaryRounds; round++ {
 		m := buildModel(all)
-		rep, err := m.auditN(k, nil, true)
+		rep, err := m.audit(k, true)
 		if err != nil {
 			return err
 		}
 		if rep.OK() {
 			return nil
 		}
-		progressed := false
-		for _, f := range rep.Findings {
-			q := qty{f.Period, f.Cell}
-			p, ok := m.partner(q, period, k)
-			if !ok {
-				continue
-			}
-			hide[p.canon] = true
-			progressed = true
-			break
+		f := rep.Findings[0] // the audit stopped at the first exposed cell
+		p, ok := m.partner(qty{f.Period, f.Cell}, period, k)
+		if !ok {
+			return fmt.Errorf("sekundär röjandekontroll hittar ingen cell att dölja för %s / secondary suppression found no cell to hide for %s", f.Cell, f.Cell)
 		}
-		if !progressed {
-			return fmt.Errorf("sekundär röjandekontroll hittar ingen cell att dölja för %s / secondary suppression found no cell to hide for %s", rep.Findings[0].Cell, rep.Findings[0].Cell)
-		}
+		hide[p.canon] = true
 		apply()
 	}
 	return fmt.Errorf("sekundär röjandekontroll avbröts efter %d varv / secondary suppression stopped after %d rounds", maxSecondaryRounds, maxSecondaryRounds)
@@ -143,7 +135,7 @@ func (m *model) partner(q qty, period string, k int) (qty, bool) {
 						next = append(next, o)
 						continue
 					}
-					if o.period == period && m.sensible[o] && !m.frozen[o] {
+					if o.period == period && m.released(o) {
 						cands = append(cands, o)
 					}
 				}
@@ -174,13 +166,7 @@ func (m *model) partner(q qty, period string, k int) (qty, bool) {
 // width is the width of q's feasible range under the current hiding
 // (−1 when it cannot be computed).
 func (m *model) width(q qty) float64 {
-	var hidden []qty
-	for h, ok := range m.hidden {
-		if ok {
-			hidden = append(hidden, h)
-		}
-	}
-	comps, err := m.components(hidden)
+	comps, err := m.components(m.hiddenList(), &q)
 	if err != nil {
 		return -1
 	}
@@ -192,7 +178,7 @@ func (m *model) width(q qty) float64 {
 	if err != nil {
 		return -1
 	}
-	return math.Floor(hi+1e-6) - math.Ceil(lo-1e-6)
+	return rangeWidth(lo, hi)
 }
 
 // better orders candidates by the information their hiding costs: a
