@@ -7,9 +7,7 @@
 package cards
 
 import (
-	"crypto/rand"
 	"fmt"
-	"math/big"
 	"net/http"
 	"strings"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 
 	"uppsok/internal/authz"
 )
@@ -59,11 +58,7 @@ func Register(app core.App, cfg Config) *Service {
 
 	// The server chooses every code: a chosen code could be guessable.
 	app.OnRecordCreate("info_cards").BindFunc(func(e *core.RecordEvent) error {
-		code, err := NewCode()
-		if err != nil {
-			return err
-		}
-		e.Record.Set("code", code)
+		e.Record.Set("code", NewCode())
 		return e.Next()
 	})
 	app.OnRecordUpdate("info_cards").BindFunc(func(e *core.RecordEvent) error {
@@ -86,18 +81,7 @@ func Register(app core.App, cfg Config) *Service {
 }
 
 // NewCode returns a random card code.
-func NewCode() (string, error) {
-	var b strings.Builder
-	max := big.NewInt(int64(len(codeAlphabet)))
-	for i := 0; i < CodeLength; i++ {
-		n, err := rand.Int(rand.Reader, max)
-		if err != nil {
-			return "", fmt.Errorf("card code: %w", err)
-		}
-		b.WriteByte(codeAlphabet[n.Int64()])
-	}
-	return b.String(), nil
-}
+func NewCode() string { return security.RandomStringWithAlphabet(CodeLength, codeAlphabet) }
 
 // PublicURL is the base of card and page links (the app URL setting).
 func (s *Service) PublicURL() string {
@@ -140,15 +124,10 @@ func (s *Service) handleScan(e *core.RequestEvent) error {
 // CountScan adds one scan for (card, day) in one statement, so that
 // concurrent scans are never lost.
 func CountScan(app core.App, cardID, day string) error {
-	id, err := NewCode()
-	if err != nil {
-		return err
-	}
 	// The record id only has to be unique; a random one tells nothing.
-	id = id + strings.Repeat("0", 15-len(id))
-	_, err = app.DB().NewQuery(`INSERT INTO card_scans (id, card, day, count) VALUES ({:id}, {:card}, {:day}, 1)
+	_, err := app.DB().NewQuery(`INSERT INTO card_scans (id, card, day, count) VALUES ({:id}, {:card}, {:day}, 1)
 		ON CONFLICT(card, day) DO UPDATE SET count = count + 1`).
-		Bind(dbx.Params{"id": id, "card": cardID, "day": day}).Execute()
+		Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "card": cardID, "day": day}).Execute()
 	if err != nil {
 		return fmt.Errorf("count scan: %w", err)
 	}

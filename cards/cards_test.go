@@ -173,8 +173,6 @@ var (
 func TestInfoPages(t *testing.T) {
 	env := testenv.New(t)
 	// An Arabic page, added as content (no code change).
-	col, _ := env.Core.FindCollectionByNameOrId("info_pages")
-	_ = col
 	ar := map[string]any{"language": "ar", "audience": "trafficking", "title": "هل أنت مجبر على العمل؟",
 		"body": "لديك الحق في الحماية والدعم في السويد.", "card_text": "", "phones": `[{"label":"خط الدعم الوطني","number":"020-390 000"}]`}
 	su := env.Superuser(t)

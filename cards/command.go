@@ -45,7 +45,7 @@ func runPrint(app core.App, s *Service, codes, campaign, out string) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := s.Sheet(cards)
+	pdf, err := s.Print(cards)
 	if err != nil {
 		return err
 	}

@@ -127,20 +127,24 @@ func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write card sheet: %w", err)
 	}
-	// Count the print run of each card.
-	err := s.app.RunInTransaction(func(txApp core.App) error {
-		for _, c := range cards {
-			if _, err := txApp.DB().NewQuery("UPDATE info_cards SET printed = printed + 1 WHERE id = {:id}").
-				Bind(dbx.Params{"id": c.Id}).Execute(); err != nil {
-				return fmt.Errorf("count print of %s: %w", c.GetString("code"), err)
-			}
-		}
-		return nil
-	})
+	return buf.Bytes(), nil
+}
+
+// Print renders the sheet of cards and counts one print of each card.
+func (s *Service) Print(cards []*core.Record) ([]byte, error) {
+	pdf, err := s.Sheet(cards)
 	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	ids := make([]any, len(cards))
+	for i, c := range cards {
+		ids[i] = c.Id
+	}
+	_, err = s.app.DB().Update("info_cards", dbx.Params{"printed": dbx.NewExp("printed + 1")}, dbx.In("id", ids...)).Execute()
+	if err != nil {
+		return nil, fmt.Errorf("count printed cards: %w", err)
+	}
+	return pdf, nil
 }
 
 // printableText keeps what the built-in (cp1252) fonts can draw.
@@ -184,7 +188,7 @@ func (s *Service) handleSheet(e *core.RequestEvent) error {
 	if err != nil {
 		return apis.NewBadRequestError(err.Error(), nil)
 	}
-	pdf, err := s.Sheet(cards)
+	pdf, err := s.Print(cards)
 	if err != nil {
 		return apis.NewBadRequestError(err.Error(), nil)
 	}
