@@ -256,12 +256,19 @@ func sanitizeNotes(s string) (string, bool) {
 		}, s)
 		clean = false
 	}
-	screened, kinds := privacy.Screen(s)
-	if len(kinds) > 0 {
-		s = screened
-		clean = false
-	}
-	if utf8.RuneCountInString(s) > taxonomy.MaxNotes {
+	// Screen, then cut to the limit. A cut can turn the tail of a long
+	// digit run into a phone-number shape, so screen the cut text again
+	// (a replacement only touches the tail, and cutting into "[borttaget]"
+	// exposes nothing).
+	for i := 0; i < 3; i++ {
+		screened, kinds := privacy.Screen(s)
+		if len(kinds) > 0 {
+			s = screened
+			clean = false
+		}
+		if utf8.RuneCountInString(s) <= taxonomy.MaxNotes {
+			break
+		}
 		s = string([]rune(s)[:taxonomy.MaxNotes])
 		clean = false
 	}
