@@ -69,6 +69,10 @@ func Register(app core.App, opts Options) (*App, error) {
 		opts.Now = time.Now
 	}
 	a := &App{core: app}
+	env, err := envInts(EnvFieldWindowDays, EnvTombstoneDays, EnvK)
+	if err != nil {
+		return nil, err
+	}
 
 	hooksDir := opts.HooksDir
 	if hooksDir == "" {
@@ -81,7 +85,9 @@ func Register(app core.App, opts Options) (*App, error) {
 	jsCfg := jsvm.Config{
 		HooksDir:      hooksDir,
 		HooksPoolSize: pool,
-		// JS migrations are not used: migrations are Go (pb_migrations).
+		// JS migrations are not used (migrations are Go, in pb_migrations):
+		// point the loader at a directory that does not exist, not at
+		// pb_migrations or pb_hooks, whose files are no JS migrations.
 		MigrationsDir: filepath.Join(os.TempDir(), "uppsok-no-js-migrations"),
 	}
 	if err := jsvm.Register(app, jsCfg); err != nil {
@@ -113,8 +119,8 @@ func Register(app core.App, opts Options) (*App, error) {
 	fieldapp.Register(app)
 
 	fieldCfg := field.Config{
-		WindowDays:    envInt(EnvFieldWindowDays, 0),
-		TombstoneDays: envInt(EnvTombstoneDays, 0),
+		WindowDays:    env[EnvFieldWindowDays],
+		TombstoneDays: env[EnvTombstoneDays],
 		Now:           opts.Now,
 		CardRows:      cards.CardRows(a.Cards.PublicURL),
 		Hasher: func() *privacy.Hasher {
@@ -131,20 +137,27 @@ func Register(app core.App, opts Options) (*App, error) {
 	}
 	a.Field = fs
 
-	if err := exports.Register(app, exports.Config{K: envInt(EnvK, 0), Now: opts.Now}); err != nil {
+	if err := exports.Register(app, exports.Config{K: env[EnvK], Now: opts.Now}); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func envInt(name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
+// envInts reads integer settings from the environment (0 when unset); a
+// value that is not an integer stops the start with a clear error rather
+// than being ignored.
+func envInts(names ...string) (map[string]int, error) {
+	out := map[string]int{}
+	for _, name := range names {
+		v := os.Getenv(name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s=%q är inte ett heltal / is not an integer", name, v)
+		}
+		out[name] = n
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return def
-	}
-	return n
+	return out, nil
 }

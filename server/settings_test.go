@@ -12,9 +12,11 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
 	"uppsok/internal/testenv"
 	"uppsok/pb_migrations"
+	"uppsok/server"
 	"uppsok/privacy"
 )
 
@@ -111,5 +113,27 @@ func TestBackupsLeaveThePersonKeyOut(t *testing.T) {
 	}
 	if !slices.Contains(names, "data.db") {
 		t.Errorf("backup lacks the database: %v", names)
+	}
+}
+
+func TestBadSettingsStopTheStart(t *testing.T) {
+	scenarios := []struct{ name, value string }{
+		{server.EnvK, "fem"},
+		{server.EnvK, "2"}, // below the minimum k
+		{server.EnvFieldWindowDays, "30d"},
+		{server.EnvTombstoneDays, "90"}, // below the minimum retention
+	}
+	for _, s := range scenarios {
+		t.Run(s.name+"="+s.value, func(t *testing.T) {
+			t.Setenv(s.name, s.value)
+			app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir(), EncryptionEnv: "pb_test_env"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer app.Cleanup()
+			if _, err := server.Register(app, server.Options{HooksDir: filepath.Join(testenv.RepoRoot(), "pb_hooks")}); err == nil {
+				t.Fatal("started with a bad setting")
+			}
+		})
 	}
 }
