@@ -42,14 +42,11 @@ async function pull(api) {
         const local = await get(table, id);
         if (local && local._status !== "created") await remove(table, id);
       }
-      if (res.experimentalStrategy === "replacement") {
-        // Replacement sync: drop synced records the server no longer sends,
-        // keep every unsynced change.
-        // (Done below, outside the per-record loop.)
-      }
     }
   });
   if (res.experimentalStrategy === "replacement") {
+    // Replacement sync: drop synced records the server no longer sends,
+    // keep every unsynced change.
     for (const table of tables) {
       const keep = new Set([...(res.changes[table].updated || []), ...(res.changes[table].created || [])].map((r) => r.id));
       for (const rec of await store.all(table)) {
