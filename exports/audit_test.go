@@ -270,3 +270,14 @@ func countHidden(t *Table) int {
 	}
 	return n
 }
+
+// Lookup returns the cell of t with the given dims.
+func (t *Table) Lookup(dims map[string]string) *Cell {
+	k := cellKey(dims)
+	for i := range t.Cells {
+		if cellKey(t.Cells[i].Dims) == k {
+			return &t.Cells[i]
+		}
+	}
+	return nil
+}

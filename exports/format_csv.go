@@ -7,9 +7,6 @@ import (
 	"strconv"
 )
 
-// Formats a lägesbild can be written in.
-var Formats = []string{"json", "csv", "xlsx", "pdf"}
-
 // HiddenMark is how every hidden cell is shown.
 const HiddenMark = ".."
 

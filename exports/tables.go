@@ -97,17 +97,6 @@ func (t *TableDef) canonical(dims map[string]string) string {
 	return t.Unit + "|" + cellKey(all)
 }
 
-// Lookup returns the cell of t with the given dims.
-func (t *Table) Lookup(dims map[string]string) *Cell {
-	k := cellKey(dims)
-	for i := range t.Cells {
-		if cellKey(t.Cells[i].Dims) == k {
-			return &t.Cells[i]
-		}
-	}
-	return nil
-}
-
 // Team dimension codes are read from the teams collection at build time.
 func teamList(codes []taxonomy.Code) taxonomy.List {
 	return taxonomy.List{Name: "team", Codes: codes}

@@ -132,12 +132,6 @@ func scanHints(text string) hints {
 	return h
 }
 
-// Contains reports whether the screen would change text.
-func Contains(text string) bool {
-	_, kinds := Screen(text)
-	return len(kinds) > 0
-}
-
 // replaceAll replaces submatch group of every match of re that passes check
 // (nil: every match) with Redacted.
 func replaceAll(re *regexp.Regexp, text string, group int, check func(string) bool, kind Kind, found map[Kind]bool) string {

@@ -16,8 +16,8 @@ import (
 
 	"uppsok/internal/testenv"
 	"uppsok/pb_migrations"
-	"uppsok/server"
 	"uppsok/privacy"
+	"uppsok/server"
 )
 
 func TestPrivacySettingsDefaults(t *testing.T) {

@@ -265,10 +265,6 @@ var ContactSingle = []List{Daypart, Channel, Area, Arena, Role, AgeBand, Gender,
 // ContactSets lists the multiple-choice fields of a contact in record order.
 var ContactSets = []List{Platforms, Indicators, Purposes, Actions}
 
-// IsChild reports whether an age band is under 18. A contact about a child
-// always concerns a possible crime victim.
-func IsChild(ageBand string) bool { return ageBand == "under_15" || ageBand == "15_17" }
-
 // MaxNotes is the longest free-text note, in characters.
 const MaxNotes = 500
 
