@@ -104,15 +104,10 @@ func (s *binServer) call(t *testing.T, method, path, token string, body any, hea
 	return res.StatusCode, data, err
 }
 
+// mustCall checks a request to the binary the way the in-process tests do.
 func (s *binServer) mustCall(t *testing.T, method, path, token string, body any, want int, out any) {
 	t.Helper()
-	st, data, err := s.call(t, method, path, token, body, nil)
-	if err != nil || st != want {
-		t.Fatalf("%s %s: %d %v %s", method, path, st, err, data)
-	}
-	if out != nil {
-		json.Unmarshal(data, out)
-	}
+	(&testenv.Env{URL: "http://" + s.addr, Client: http.DefaultClient}).MustJSON(t, method, path, token, body, want, out)
 }
 
 // TestCrashMidPushIsAllOrNothing kills the real binary with SIGKILL while it
