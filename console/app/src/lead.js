@@ -89,7 +89,8 @@ function followUpItem(ctx, r, expanded) {
       return;
     }
     busy(save, async () => {
-      const body = { status: status.value, decision: decision.value, note: note.value.trim() };
+      // done: the pre-workflow flag, kept in step for older servers.
+      const body = { status: status.value, decision: decision.value, note: note.value.trim(), done: status.value === "done" };
       if (decision.value) body.decided_on = decidedOn.value;
       await ctx.pb.collection("follow_ups").update(r.id, body);
       toast(t("Beslutet är sparat.", "The decision is saved."));
@@ -373,7 +374,7 @@ export async function cards(main, ctx) {
     const btn = h("button", { class: "small", onclick: () => busy(btn, async () => {
       await download(ctx.token(), "/api/cards/sheet.pdf?codes=" + encodeURIComponent(g.cards.map((c) => c.code).join(",")), "kort.pdf");
       toast(t("Kortarket är hämtat. Skriv ut i 100 % storlek.", "The card sheet is downloaded. Print at 100 % size."));
-    }), "aria-label": t("Skriv ut ", "Print ") + pageName(g.page) + " " + g.campaign }, t("Skriv ut kortark (PDF)", "Print card sheet (PDF)"));
+    }), "aria-label": t("Skriv ut kortark (PDF): ", "Print card sheet (PDF): ") + pageName(g.page) + " " + g.campaign }, t("Skriv ut kortark (PDF)", "Print card sheet (PDF)"));
     return h("tr", {},
       h("th", { scope: "row" }, pageName(g.page)),
       h("td", {}, g.campaign || "–"),
