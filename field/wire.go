@@ -62,6 +62,9 @@ type table struct {
 	rows func(s *Service, db dbx.Builder, p principal) ([]map[string]any, error)
 	// personCode: a pushed person_code is hashed into person_key.
 	personCode bool
+	// childRule: saving a record may raise a child follow-up (package
+	// followups); the push reply lists those records in followups_raised.
+	childRule bool
 }
 
 // colKind tells how a wire column is decoded, sanitised and encoded.
@@ -111,7 +114,7 @@ const teamScope = "team = {:team}"
 var tables = []*table{
 	{
 		name: "contacts", collection: "contacts", writable: true, since: 1, dateField: "occurred_on",
-		scope: teamScope, personCode: true,
+		scope: teamScope, personCode: true, childRule: true,
 		columns: []column{
 			{wire: "worker_id", field: "worker", kind: kindRelation, ref: "workers", self: true, since: 1},
 			{wire: "session_id", field: "session", kind: kindRelation, ref: "outreach_sessions", since: 1},
@@ -189,6 +192,16 @@ func (t *table) hasColumn(name string) bool {
 	}
 	return false
 }
+
+// childRuleTable is the table whose records raise child follow-ups.
+var childRuleTable = func() *table {
+	for _, t := range tables {
+		if t.childRule {
+			return t
+		}
+	}
+	panic("field: no table has the child rule")
+}()
 
 func tableByName(name string) *table {
 	for _, t := range tables {
