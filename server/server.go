@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/jsvm"
 
 	"uppsok/cards"
+	"uppsok/console"
 	"uppsok/exports"
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
@@ -44,8 +45,9 @@ type Options struct {
 
 // App holds the services Register wired, for commands and tests.
 type App struct {
-	Field *field.Service
-	Cards *cards.Service
+	Field   *field.Service
+	Cards   *cards.Service
+	Console *console.Service
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -118,6 +120,7 @@ func Register(app core.App, opts Options) (*App, error) {
 
 	a.Cards = cards.Register(app, cards.Config{Now: opts.Now})
 	fieldapp.Register(app)
+	a.Console = console.Register(app, console.Config{Now: opts.Now})
 
 	fieldCfg := field.Config{
 		WindowDays:    env[EnvFieldWindowDays],
