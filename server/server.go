@@ -20,6 +20,7 @@ import (
 	"uppsok/exports"
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
+	"uppsok/followups"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
 )
@@ -95,6 +96,17 @@ func Register(app core.App, opts Options) (*App, error) {
 	if err := jsvm.Register(app, jsCfg); err != nil {
 		return nil, fmt.Errorf("register js hooks: %w", err)
 	}
+	if hooksDir == "" {
+		hooksDir = filepath.Join(app.DataDir(), "../pb_hooks") // jsvm's default
+	}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		logHooks(se.App, hooksDir, os.Stderr)
+		return se.Next()
+	})
+
+	// The child rule: compiled in, always active, in the contact's
+	// transaction; the JS hooks may only widen it.
+	followups.Register(app, opts.Now)
 
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
@@ -107,6 +119,7 @@ func Register(app core.App, opts Options) (*App, error) {
 	})
 
 	registerPrivacyHooks(app, a)
+	registerLoginLimit(app, opts.Now)
 
 	// The person-code key never goes into a backup (a backup must not hold
 	// both the hashes and the key), and a restore keeps the key in place.
