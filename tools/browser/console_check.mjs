@@ -88,7 +88,9 @@ try {
   // Decide the first open follow-up.
   const fuId = await lead.$eval("#open-followups > li", (el) => el.dataset.id);
   out.followUpId = fuId;
-  await lead.click(`[data-id="${fuId}"] summary`);
+  // The e-mail's link opens this follow-up.
+  await open(lead, "uppfoljningar/" + fuId);
+  out.deepLinkOpen = await lead.$eval(`[data-id="${fuId}"] details`, (d) => d.open);
   await lead.selectOption(`#fu-status-${fuId}`, "done");
   await lead.selectOption(`#fu-decision-${fuId}`, "report_of_concern_made");
   await lead.fill(`#fu-note-${fuId}`, "Orosanmälan skickad samma kväll.");
