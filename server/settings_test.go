@@ -124,7 +124,7 @@ func TestBadSettingsStopTheStart(t *testing.T) {
 		{"UPPSOK_LAGESBILD_K", "2"}, // below the minimum k
 		{"UPPSOK_FIELD_WINDOW_DAYS", "30d"},
 		{"UPPSOK_FIELD_WINDOW_DAYS", "0"}, // was silently replaced by the default
-		{"UPPSOK_TOMBSTONE_DAYS", "90"}, // below the minimum retention
+		{"UPPSOK_TOMBSTONE_DAYS", "90"},   // below the minimum retention
 		{"UPPSOK_QUICK_EXIT_URL", "www.google.com"},
 		{"UPPSOK_PERSON_KEY", "not-hex"},
 		{"UPPSOK_DEBUG_ERRORS", "kanske"},
