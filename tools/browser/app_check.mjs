@@ -211,6 +211,8 @@ try {
   await a.screenshot({ path: `${outDir}/app_deleted_by_colleague_768.png`, fullPage: true });
   await axe(a, "main, edit deleted by a colleague");
   await a.click(`.rejected[data-id="${y}"] .keep-new`);
+  await a.waitForSelector(`.rejected[data-id="${y}"]`, { state: "detached" });
+  await syncNow(a);
   await waitWaiting(a, 0);
   const kept = (await local(a, "contacts")).filter((c) => c.id !== y && JSON.parse(c.actions).includes("support_talk") && c.age_band === "36_50");
   out.keptAsNewIds = kept.map((c) => c.id);

@@ -97,8 +97,10 @@ function newContact() {
 // openForm starts a draft: a new contact, or a copy of a stored one. Only
 // the columns the worker touches are written back to a stored one, so that
 // a colleague's change pulled meanwhile is not overwritten by stale values.
-async function openForm(id) {
-  const base = id ? await store.get("contacts", id) : null;
+// It draws the form and moves focus before anything asynchronous, so that
+// taps and keys that follow at once land in the form.
+function openForm(id) {
+  const base = id ? S.contacts.find((c) => c.id === id) : null;
   if (id && !base) return;
   const f = base ? { ...base } : newContact();
   for (const k of Object.keys(f)) if (k.startsWith("_")) delete f[k];
@@ -113,9 +115,9 @@ async function openForm(id) {
   }
   S.view = "form";
   S.message = null;
-  await saveDraft();
   render();
   focusFirst("[data-field=age_band] button[tabindex='0']");
+  saveDraft();
 }
 
 function saveDraft() { return store.setMeta("draft", S.draft); }
