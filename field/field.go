@@ -87,9 +87,10 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg, loc: loc}
 
 	registerCursorHooks(app, cfg.Now)
+	registerDeviceDeletions(app, cfg.Now)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(revokedDeviceMiddleware(app))
+		se.Router.Bind(s.revokedDeviceMiddleware())
 		s.routes(se.Router)
 		return se.Next()
 	})
