@@ -1,4 +1,4 @@
-package exports
+package disclosure
 
 import (
 	"fmt"
@@ -37,12 +37,12 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	period := ""
 	for _, t := range current {
 		period = t.Period.Key()
-		if !t.Def.Sensitive {
+		if !t.Sensitive {
 			continue
 		}
 		for _, c := range t.Cells {
 			if c.Value > 0 && c.Value < k {
-				hide[t.Def.canonical(c.Dims)] = true
+				hide[t.key(c)] = true
 			}
 		}
 	}
@@ -50,15 +50,15 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 		old := map[string]*Cell{}
 		for _, t := range earlier {
 			for i := range t.Cells {
-				old[t.Def.canonical(t.Cells[i].Dims)] = &t.Cells[i]
+				old[t.key(t.Cells[i])] = &t.Cells[i]
 			}
 		}
 		for _, t := range current {
-			if !t.Def.Sensitive {
+			if !t.Sensitive {
 				continue
 			}
 			for _, c := range t.Cells {
-				key := t.Def.canonical(c.Dims)
+				key := t.key(c)
 				o, ok := old[key]
 				if !ok {
 					continue
@@ -75,17 +75,25 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	}
 	apply := func() {
 		for _, t := range current {
-			if !t.Def.Sensitive {
+			if !t.Sensitive {
 				continue
 			}
 			for i := range t.Cells {
-				t.Cells[i].Hidden = hide[t.Def.canonical(t.Cells[i].Dims)]
+				t.Cells[i].Hidden = hide[t.key(t.Cells[i])]
 			}
 		}
 	}
 	apply()
 
 	all := append(append([]*Table(nil), current...), context...)
+	// The obvious cases first, without linear programming: a sum with a
+	// single hidden term gives that term away, so a second term is hidden.
+	// The audit below then handles what this cannot see.
+	m := buildModel(all)
+	for _, q := range m.singles(period) {
+		hide[q.canon] = true
+	}
+	apply()
 	for round := 0; round < maxSecondaryRounds; round++ {
 		m := buildModel(all)
 		rep, err := m.audit(k, true)
@@ -199,4 +207,36 @@ func (m *model) better(a, b qty) bool {
 		return m.value[a] < m.value[b]
 	}
 	return a.canon < b.canon
+}
+
+// singles hides, until none is left, a second term of every sum that has a
+// single hidden term (the cheapest published term of period, see better),
+// and returns the quantities it hid.
+func (m *model) singles(period string) []qty {
+	var out []qty
+	for changed := true; changed; {
+		changed = false
+		for _, r := range m.rel {
+			if r.ineq {
+				continue
+			}
+			var hidden int
+			var cands []qty
+			for q := range r.terms {
+				if m.hidden[q] {
+					hidden++
+				} else if q.period == period && m.released(q) {
+					cands = append(cands, q)
+				}
+			}
+			if hidden != 1 || len(cands) == 0 {
+				continue
+			}
+			sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
+			m.hidden[cands[0]] = true
+			out = append(out, cands[0])
+			changed = true
+		}
+	}
+	return out
 }
