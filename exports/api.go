@@ -189,8 +189,8 @@ func (h *handlers) list(e *core.RequestEvent) error {
 
 func (h *handlers) freeze(e *core.RequestEvent) error {
 	var body struct {
-		Year    int    `json:"year"`
-		Tertial int    `json:"tertial"`
+		Year      int    `json:"year"`
+		Tertial   int    `json:"tertial"`
 		Note      string `json:"note"`
 		Recipient string `json:"recipient"`
 	}

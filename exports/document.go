@@ -14,11 +14,11 @@ import (
 // Document's JSON bytes and every format is rendered from a Document, so a
 // release is re-served identically.
 type Document struct {
-	Period      DocPeriod  `json:"period"`
-	K           int        `json:"k"`
-	Method      string     `json:"method"`
-	GeneratedAt string     `json:"generated_at"`
-	Release     *DocRel    `json:"release,omitempty"`
+	Period      DocPeriod `json:"period"`
+	K           int       `json:"k"`
+	Method      string    `json:"method"`
+	GeneratedAt string    `json:"generated_at"`
+	Release     *DocRel   `json:"release,omitempty"`
 	// Recipient is who the file is for (printed on the PDF cover).
 	Recipient string `json:"recipient,omitempty"`
 	// Analysis is the orsaksanalys of the period, frozen into a release.

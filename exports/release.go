@@ -3,8 +3,8 @@ package exports
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
