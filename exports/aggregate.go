@@ -515,26 +515,22 @@ func (s Source) scan(ctx context.Context, src *source, defs []*TableDef, periods
 		if err != nil {
 			return fmt.Errorf("scan %s: %w", src.name, err)
 		}
-		var sp *span
-		for _, cand := range spans {
-			if day >= cand.from && day <= cand.to {
-				sp = cand
-				break
+		// Periods may overlap (a year and its tertial): a row counts in each.
+		for _, sp := range spans {
+			if day < sp.from || day > sp.to {
+				continue
 			}
-		}
-		if sp == nil {
-			continue
-		}
-		pid := -1
-		if r.person != "" {
-			var ok bool
-			if pid, ok = sp.persons[r.person]; !ok {
-				pid = len(sp.persons)
-				sp.persons[r.person] = pid
+			pid := -1
+			if r.person != "" {
+				var ok bool
+				if pid, ok = sp.persons[r.person]; !ok {
+					pid = len(sp.persons)
+					sp.persons[r.person] = pid
+				}
 			}
-		}
-		for _, a := range sp.accs {
-			a.add(r, pid)
+			for _, a := range sp.accs {
+				a.add(r, pid)
+			}
 		}
 	}
 	return rows.Err()

@@ -357,11 +357,14 @@ func tableSpecs(dyn Dynamic) []TableDef {
 // Definitions returns the fixed tables with their dimensions resolved and
 // checked: an unknown dimension, source, column, weight or fixed code is an
 // error here, when the server starts, never a wrong number later.
-func Definitions(dyn Dynamic) ([]*TableDef, error) {
+func Definitions(dyn Dynamic) ([]*TableDef, error) { return define(dyn, tableSpecs(dyn)) }
+
+// define resolves and checks specs against the catalogue and the sources.
+func define(dyn Dynamic, specs []TableDef) ([]*TableDef, error) {
 	cat := dimensions(dyn)
 	var out []*TableDef
 	seen := map[string]bool{}
-	for _, spec := range tableSpecs(dyn) {
+	for _, spec := range specs {
 		def := spec
 		if seen[def.ID] {
 			return nil, fmt.Errorf("table %s declared twice", def.ID)

@@ -12,6 +12,8 @@ const (
 	MinK     = 3
 	// maxSecondaryRounds bounds the secondary suppression loop.
 	maxSecondaryRounds = 5000
+	// maxPartnerTries bounds the candidates tried for one exposed cell.
+	maxPartnerTries = 8
 )
 
 // Suppress applies disclosure control to the sensitive tables of current
@@ -96,19 +98,28 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	apply()
 	for round := 0; round < maxSecondaryRounds; round++ {
 		m := buildModel(all)
-		rep, err := m.audit(k, true)
+		rep, err := m.audit(k, false)
 		if err != nil {
 			return err
 		}
 		if rep.OK() {
 			return nil
 		}
-		f := rep.Findings[0] // the audit stopped at the first exposed cell
-		p, ok := m.partner(qty{f.Period, f.Cell}, period, k)
-		if !ok {
-			return fmt.Errorf("sekundär röjandekontroll hittar ingen cell att dölja för %s / secondary suppression found no cell to hide for %s", f.Cell, f.Cell)
+		// Fix the findings one after the other on the same model (a later
+		// one may already be covered by an earlier fix); the next round's
+		// audit checks the result.
+		for i, f := range rep.Findings {
+			q := qty{f.Period, f.Cell}
+			if i > 0 && m.width(q) >= float64(k) {
+				continue
+			}
+			p, ok := m.partner(q, period, k)
+			if !ok {
+				return fmt.Errorf("sekundär röjandekontroll hittar ingen cell att dölja för %s / secondary suppression found no cell to hide for %s", f.Cell, f.Cell)
+			}
+			hide[p.canon] = true
+			m.hidden[p] = true
 		}
-		hide[p.canon] = true
 		apply()
 	}
 	return fmt.Errorf("sekundär röjandekontroll avbröts efter %d varv / secondary suppression stopped after %d rounds", maxSecondaryRounds, maxSecondaryRounds)
@@ -155,6 +166,9 @@ func (m *model) partner(q qty, period string, k int) (qty, bool) {
 		return qty{}, false
 	}
 	sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
+	if len(cands) > maxPartnerTries {
+		cands = cands[:maxPartnerTries] // each try is two linear programmes
+	}
 	base := m.width(q)
 	best, bestGain := cands[0], 0.0
 	for _, c := range cands {
