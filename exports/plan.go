@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/xuri/excelize/v2"
@@ -99,7 +98,7 @@ func RenderActivities(p Period, acts []DocActivity, format string) ([]byte, erro
 		for _, a := range acts {
 			row := activityRow(a)
 			for i, c := range row {
-				row[i] = spreadsheetSafe(c)
+				row[i] = csvText(c)
 			}
 			w.Write(row)
 		}
@@ -132,13 +131,4 @@ func RenderActivities(p Period, acts []DocActivity, format string) ([]byte, erro
 		return buf.Bytes(), nil
 	}
 	return nil, fmt.Errorf("okänt format %q (csv, xlsx) / unknown format %q", format, format)
-}
-
-// spreadsheetSafe keeps typed text from being read as a formula by a
-// spreadsheet (CSV formula injection).
-func spreadsheetSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
