@@ -51,11 +51,11 @@ var crossDims = map[string]sqlDim{
 	"nmt_group": {expr: `CASE WHEN x.age_band = 'unknown' THEN 'other_unknown'
 		WHEN x.gender = 'woman' AND x.` + childSQL + ` THEN 'girls' WHEN x.gender = 'woman' THEN 'women'
 		WHEN x.gender = 'man' AND x.` + childSQL + ` THEN 'boys' WHEN x.gender = 'man' THEN 'men' ELSE 'other_unknown' END`},
-	"language": {expr: `CASE WHEN x.language = '' THEN 'unknown' WHEN x.language IN ('` +
+	"contact_language": {expr: `CASE WHEN x.language = '' THEN 'unknown' WHEN x.language IN ('` +
 		strings.Join(taxonomy.PageLanguages.Values(), "','") + `') THEN x.language ELSE 'other' END`},
-	"page_language": {expr: "p.language"},
-	"audience":      {expr: "p.audience"},
-	"campaign":      {expr: `CASE WHEN c.campaign = '' THEN 'unknown' ELSE c.campaign END`},
+	"language": {expr: "p.language"},
+	"audience": {expr: "p.audience"},
+	"campaign": {expr: `CASE WHEN c.campaign = '' THEN 'unknown' ELSE c.campaign END`},
 }
 
 // crossTable is this test's own reading of one table: rows, population and

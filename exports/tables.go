@@ -166,7 +166,7 @@ var (
 		{Code: "yes", SV: "Med personkod", EN: "With person code"},
 		{Code: "no", SV: "Utan personkod", EN: "Without person code"},
 	}}
-	contactLanguage = taxonomy.List{Name: "language", Codes: append(append([]taxonomy.Code{}, taxonomy.PageLanguages.Codes...),
+	contactLanguage = taxonomy.List{Name: "contact_language", Codes: append(append([]taxonomy.Code{}, taxonomy.PageLanguages.Codes...),
 		taxonomy.Code{Code: "other", SV: "Annat språk", EN: "Other language"},
 		taxonomy.Code{Code: taxonomy.Unknown, SV: "Ej noterat", EN: "Not recorded"})}
 )
@@ -198,7 +198,7 @@ func dimensions(dyn Dynamic) map[string]Dim {
 		set("indicator", taxonomy.Indicators, "indicators"),
 		set("purpose", taxonomy.Purposes, "purposes"),
 		set("action", taxonomy.Actions, "actions"),
-		{Name: "language", List: contactLanguage, Columns: []string{"language"}, Derive: func(v []string) string {
+		{Name: "contact_language", List: contactLanguage, Columns: []string{"language"}, Derive: func(v []string) string {
 			switch {
 			case v[0] == "":
 				return taxonomy.Unknown
@@ -243,7 +243,7 @@ func dimensions(dyn Dynamic) map[string]Dim {
 			return "yes"
 		}},
 		col("kind", taxonomy.SessionKind, "kind"),
-		col("page_language", taxonomy.PageLanguages, "page_language"),
+		col("language", taxonomy.PageLanguages, "page_language"),
 		col("audience", taxonomy.Audience, "audience"),
 		{Name: "campaign", List: taxonomy.List{Name: "campaign", Codes: dyn.Campaigns}, Columns: []string{"campaign"}, Derive: func(v []string) string {
 			if v[0] == "" {
@@ -316,7 +316,7 @@ func tableSpecs(dyn Dynamic) []TableDef {
 		c("contacts_by_daypart", "Kontakter efter tid på dygnet", "Contacts by part of day",
 			"När på dygnet kontakterna sker.", []string{"daypart"}, nil),
 		c("contacts_by_language", "Kontakter efter språk", "Contacts by language",
-			"Vilka språk stöd och information behövs på.", []string{"language"}, nil),
+			"Vilka språk stöd och information behövs på.", []string{"contact_language"}, nil),
 		c("contacts_by_assessment", "Kontakter efter bedömning", "Contacts by assessment",
 			"Misstänkt människohandel och människoexploatering.", []string{"assessment"}, nil),
 		c("trafficking_by_purpose", "Misstänkt människohandel efter ändamål", "Suspected trafficking by purpose",
@@ -347,7 +347,7 @@ func tableSpecs(dyn Dynamic) []TableDef {
 	if dyn.Cards {
 		specs = append(specs,
 			TableDef{ID: "card_scans_by_language_audience", TitleSV: "Skanningar av informationskort efter språk och målgrupp", TitleEN: "Information card scans by language and audience",
-				Why: "Information på flera språk når målgrupperna.", Unit: UnitCount, Source: srcCardScans, Weight: "count", On: []string{"page_language", "audience"}},
+				Why: "Information på flera språk når målgrupperna.", Unit: UnitCount, Source: srcCardScans, Weight: "count", On: []string{"language", "audience"}},
 			TableDef{ID: "card_scans_by_campaign", TitleSV: "Skanningar av informationskort efter kampanj", TitleEN: "Information card scans by campaign",
 				Why: "Vilka kampanjer som når fram.", Unit: UnitCount, Source: srcCardScans, Weight: "count", On: []string{"campaign"}})
 	}

@@ -2,6 +2,7 @@ package exports
 
 import (
 	"go/parser"
+	"os"
 	"go/token"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,26 @@ func TestDisclosureNeedsNoDatabase(t *testing.T) {
 			if strings.Contains(p, "pocketbase") || strings.Contains(p, "dbx") || strings.Contains(p, "database/sql") || strings.HasPrefix(p, "uppsok/") {
 				t.Errorf("%s imports %s", f, p)
 			}
+		}
+	}
+}
+
+// docs/lagesbild.md lists every table and why it exists.
+func TestDocsListEveryTable(t *testing.T) {
+	raw, err := os.ReadFile("../docs/lagesbild.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := Definitions(Dynamic{Cards: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range defs {
+		if !strings.Contains(string(raw), "`"+d.ID+"`") {
+			t.Errorf("docs/lagesbild.md does not list %s", d.ID)
+		}
+		if d.Why == "" {
+			t.Errorf("%s does not say why it exists", d.ID)
 		}
 	}
 }
