@@ -2,8 +2,8 @@ package exports
 
 import (
 	"go/parser"
-	"os"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
