@@ -41,6 +41,48 @@ func NewHasher(key []byte) (*Hasher, error) {
 	return &Hasher{key: append([]byte(nil), key...)}, nil
 }
 
+// ErrKeyMissing is returned by ReadKey when EnvPersonKey is unset and the
+// key file does not exist.
+var ErrKeyMissing = errors.New("person-code key missing")
+
+// ReadKey returns the person-code key: from EnvPersonKey when set, else
+// from KeyFileName in dataDir; ErrKeyMissing when neither exists. It never
+// creates a key.
+func ReadKey(dataDir string) ([]byte, error) {
+	if v := strings.TrimSpace(os.Getenv(EnvPersonKey)); v != "" {
+		key, err := hex.DecodeString(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not hex: %w", EnvPersonKey, err)
+		}
+		return key, nil
+	}
+	path := filepath.Join(dataDir, KeyFileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrKeyMissing
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read person-code key file: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil {
+		return nil, fmt.Errorf("person-code key file %s: not hex: %w", path, err)
+	}
+	return key, nil
+}
+
+// Fingerprint identifies a key without revealing it: the hex HMAC-SHA256
+// of a fixed label under the key. It is stored in the database to notice a
+// lost or swapped key.
+func Fingerprint(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("uppsok person-code key fingerprint v1"))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Fingerprint returns the fingerprint of the hasher's key.
+func (h *Hasher) Fingerprint() string { return Fingerprint(h.key) }
+
 // LoadHasher returns the Hasher for a data directory: the key from
 // EnvPersonKey when set, otherwise from KeyFileName in dataDir, generated
 // with mode 0600 on first use.
