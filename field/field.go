@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"uppsok/internal/compress"
 	"uppsok/privacy"
 )
 
@@ -109,7 +110,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 
 func (s *Service) routes(r *router.Router[*core.RequestEvent]) {
 	g := r.Group("/api/field")
-	g.GET("/sync", s.handlePull)
+	g.GET("/sync", s.handlePull).Bind(compress.Gzip())
 	g.POST("/sync", s.handlePush)
 	g.POST("/enrollments", s.handleCreateEnrollment)
 	g.GET("/enrollments/{id}/qr.png", s.handleEnrollmentQR).Bind(apis.SkipSuccessActivityLog())
