@@ -4,15 +4,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/privacy"
 )
+
+// envPersonKey names the variable that may hold the key (package settings).
+const envPersonKey = "UPPSOK_PERSON_KEY"
 
 // fingerprintKey is the _uppsok_meta row holding the person-code key's
 // fingerprint.
@@ -25,7 +26,7 @@ const fingerprintKey = "person_key_fingerprint"
 // restore the key: a new key would give the same person a second hash and
 // double-count "distinct persons". Without hashes a missing key is created
 // and its fingerprint stored.
-func loadCheckedHasher(app core.App) (*privacy.Hasher, error) {
+func loadCheckedHasher(app core.App, envKey []byte) (*privacy.Hasher, error) {
 	db := app.DB()
 	var stored string
 	err := db.NewQuery("SELECT value FROM _uppsok_meta WHERE key = {:k}").Bind(dbx.Params{"k": fingerprintKey}).Row(&stored)
@@ -38,7 +39,7 @@ func loadCheckedHasher(app core.App) (*privacy.Hasher, error) {
 	}
 	keyFile := filepath.Join(app.DataDir(), privacy.KeyFileName)
 
-	key, err := privacy.ReadKey(app.DataDir())
+	key, err := privacy.ReadKey(app.DataDir(), envKey)
 	switch {
 	case errors.Is(err, privacy.ErrKeyMissing):
 		if stored != "" && hashed > 0 {
@@ -46,9 +47,9 @@ func loadCheckedHasher(app core.App) (*privacy.Hasher, error) {
 Återställ nyckelfilen från er säkerhetskopia av nyckeln till %s (läge 0600), eller sätt %s, och starta igen. Skapa ingen ny nyckel: samma person skulle få två olika hashar och "unika personer" räknas dubbelt. Se README, "Personkodsnyckeln".
 / The person-code key is missing: %s does not exist, but the database holds person codes hashed with the key of fingerprint %s.
 Restore the key file from your key backup to %s (mode 0600), or set %s, and start again. Do not create a new key: the same person would get two hashes and "distinct persons" would double-count. See the README, "The person-code key"`,
-				keyFile, short(stored), keyFile, privacy.EnvPersonKey, keyFile, short(stored), keyFile, privacy.EnvPersonKey)
+				keyFile, short(stored), keyFile, envPersonKey, keyFile, short(stored), keyFile, envPersonKey)
 		}
-		h, err := privacy.LoadHasher(app.DataDir()) // creates the key
+		h, err := privacy.LoadHasher(app.DataDir(), nil) // creates the key
 		if err != nil {
 			return nil, err
 		}
@@ -66,8 +67,8 @@ Restore the key file from your key backup to %s (mode 0600), or set %s, and star
 Lägg tillbaka rätt nyckel från er säkerhetskopia av nyckeln till %s (eller sätt %s) och starta igen; har databasen återställts från en annan servers säkerhetskopia behövs den serverns nyckel. Se README, "Personkodsnyckeln".
 / The person-code key does not match: the key (%s) has fingerprint %s, but the database's person codes were hashed with the key of fingerprint %s.
 Put the right key back from your key backup into %s (or set %s) and start again; a database restored from another server's backup needs that server's key. See the README, "The person-code key"`,
-			keySource(keyFile), short(fp), short(stored), keyFile, privacy.EnvPersonKey,
-			keySource(keyFile), short(fp), short(stored), keyFile, privacy.EnvPersonKey)
+			keySource(keyFile, envKey), short(fp), short(stored), keyFile, envPersonKey,
+			keySource(keyFile, envKey), short(fp), short(stored), keyFile, envPersonKey)
 	}
 	if stored != fp {
 		return h, storeFingerprint(app, fp)
@@ -92,14 +93,9 @@ func short(fp string) string {
 	return fp
 }
 
-func keySource(keyFile string) string {
-	if envSet(privacy.EnvPersonKey) {
-		return privacy.EnvPersonKey
+func keySource(keyFile string, envKey []byte) string {
+	if envKey != nil {
+		return envPersonKey
 	}
 	return keyFile
-}
-
-func envSet(name string) bool {
-	v, ok := os.LookupEnv(name)
-	return ok && strings.TrimSpace(v) != ""
 }
