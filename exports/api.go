@@ -89,7 +89,7 @@ func (h *handlers) send(e *core.RequestEvent, doc *Document, format, releaseID s
 	}
 	data, ctype, err := Render(doc, format, labelsFor(defs))
 	if err != nil {
-		return apis.NewBadRequestError(err.Error(), nil)
+		return err // an unknown format is apierr.Input (400); the rest is internal (500)
 	}
 	recipient := strings.TrimSpace(e.Request.URL.Query().Get("recipient"))
 	if len([]rune(recipient)) > 200 {
