@@ -51,8 +51,11 @@ func TestErrorPolicy(t *testing.T) {
 			internal: call{"POST", "/api/field/enrollments", map[string]any{"team_id": "", "label": "Platta"}},
 		},
 		{
-			class:    "lägesbild",
-			who:      func(t *testing.T, env *testenv.Env) string { _, tok := env.User(t, "a@example.se", "analyst", ""); return tok },
+			class: "lägesbild",
+			who: func(t *testing.T, env *testenv.Env) string {
+				_, tok := env.User(t, "a@example.se", "analyst", "")
+				return tok
+			},
 			fault:    call{"GET", "/api/lagesbild?year=2026&format=docx", nil},
 			broken:   "lagesbild_exports", // every export is logged there
 			internal: call{"GET", "/api/lagesbild?year=2026&format=json", nil},
@@ -65,8 +68,11 @@ func TestErrorPolicy(t *testing.T) {
 			internal: call{"GET", "/api/cards/sheet.pdf?campaign=H%C3%B6st", nil},
 		},
 		{
-			class:    "console",
-			who:      func(t *testing.T, env *testenv.Env) string { _, tok := env.User(t, "adm@example.se", "admin", ""); return tok },
+			class: "console",
+			who: func(t *testing.T, env *testenv.Env) string {
+				_, tok := env.User(t, "adm@example.se", "admin", "")
+				return tok
+			},
 			fault:    call{"GET", "/api/console/activity?year=tjugo", nil},
 			broken:   "outreach_sessions",
 			internal: call{"GET", "/api/console/activity?year=2026", nil},
