@@ -2,6 +2,8 @@ package pb_migrations_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -98,4 +100,44 @@ func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestPagesMigrationOnRelease1 opens the committed release-1 data dir
+// (testdata/upgrade/release-1) with the card hooks bound and migrates it:
+// every page exists and renders its numbers.
+func TestPagesMigrationOnRelease1(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "upgrade", "release-1", "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data.db"), src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	defer app.ResetBootstrapState()
+	cards.Register(app, cards.Config{})
+	if err := app.RunAllMigrations(); err != nil {
+		t.Fatalf("migrate release 1: %v", err)
+	}
+	n := 0
+	for _, lang := range taxonomy.PageLanguages.Values() {
+		for _, a := range taxonomy.Audience.Values() {
+			p, err := app.FindFirstRecordByFilter("info_pages", "language = {:l} && audience = {:a}", dbx.Params{"l": lang, "a": a})
+			if err != nil {
+				t.Errorf("no page %s/%s", lang, a)
+				continue
+			}
+			if nums, err := cards.PageNumbers(app, p); err != nil || len(nums) == 0 {
+				t.Errorf("page %s/%s numbers %v %v", lang, a, nums, err)
+			}
+			n++
+		}
+	}
+	if n != 75 {
+		t.Errorf("%d pages", n)
+	}
 }
