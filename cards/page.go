@@ -3,9 +3,11 @@ package cards
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
 	"html/template"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -22,7 +24,7 @@ const DefaultQuickExitURL = "https://www.google.com/"
 
 // pageStyle is the only style of the pages (inline, allowed by its hash).
 const pageStyle = `body{margin:0;font:18px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111;background:#fff}
-main{max-width:40rem;margin:0 auto;padding:4.5rem 1rem 2rem}
+main{max-width:40rem;margin:0 auto;padding:4.5rem 1rem 2rem;overflow-wrap:anywhere}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 1rem}
 h2{font-size:1.2rem;margin:2rem 0 .5rem}
 p{margin:0 0 1rem}
@@ -101,7 +103,38 @@ type phoneView struct {
 
 type sectionView struct {
 	Lang, Dir, Title string
-	Paragraphs       []string
+	Paragraphs       []template.HTML // escaped text, numbers isolated
+}
+
+// numberInText finds phone numbers in running text ("114 14", "08-508 25 501").
+var numberInText = regexp.MustCompile(`\+?[0-9][0-9 -]*[0-9]`)
+
+// isolateNumbers escapes a paragraph and isolates each phone number in it
+// left to right, so that right-to-left text does not reorder its digit
+// groups ("114 14" would read "14 114" in Arabic).
+func isolateNumbers(p string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range numberInText.FindAllStringIndex(p, -1) {
+		if len(digits(p[m[0]:m[1]])) < 3 || !strings.ContainsAny(p[m[0]:m[1]], " -") {
+			continue
+		}
+		b.WriteString(html.EscapeString(p[last:m[0]]))
+		b.WriteString(`<bdi dir="ltr">` + html.EscapeString(p[m[0]:m[1]]) + `</bdi>`)
+		last = m[1]
+	}
+	b.WriteString(html.EscapeString(p[last:]))
+	return template.HTML(b.String())
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // groupView is a list of numbers under a heading: the person's numbers,
@@ -163,7 +196,7 @@ func section(page *core.Record) sectionView {
 	sv := sectionView{Lang: lang, Dir: dir(lang), Title: page.GetString("title")}
 	for _, p := range strings.Split(strings.ReplaceAll(page.GetString("body"), "\r\n", "\n"), "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
-			sv.Paragraphs = append(sv.Paragraphs, p)
+			sv.Paragraphs = append(sv.Paragraphs, isolateNumbers(p))
 		}
 	}
 	return sv
@@ -256,9 +289,9 @@ func (s *Service) renderUnknown(e *core.RequestEvent) error {
 	v.Chrome.Footer = chromeFor("sv").Footer + " / " + chromeFor("en").Footer
 	v.Sections = []sectionView{
 		{Lang: "sv", Dir: "ltr", Title: "Sidan finns inte, men stödet finns",
-			Paragraphs: []string{"Koden kunde inte hittas. Är du i fara nu? Ring 112."}},
+			Paragraphs: []template.HTML{"Koden kunde inte hittas. Är du i fara nu? Ring 112."}},
 		{Lang: "en", Dir: "ltr", Title: "This page does not exist, but support does",
-			Paragraphs: []string{"The code was not found. Are you in danger now? Call 112."}},
+			Paragraphs: []template.HTML{"The code was not found. Are you in danger now? Call 112."}},
 	}
 	var numbers []HelpNumber
 	for _, code := range []string{"emergency", "police"} {

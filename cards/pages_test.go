@@ -279,3 +279,18 @@ func TestCardSheetWaitsForReview(t *testing.T) {
 		t.Errorf("reviewed print: %d", st)
 	}
 }
+
+// TestNumbersInTextStayInOrder: in right-to-left text a phone number keeps
+// its digit groups in order ("114 14", not "14 114"), and the text stays
+// escaped.
+func TestNumbersInTextStayInOrder(t *testing.T) {
+	env := testenv.New(t)
+	su := env.Superuser(t)
+	env.MustJSON(t, "PATCH", "/api/collections/info_pages/records/"+page(t, env, "ar", "young"), su,
+		map[string]any{"body": "الشرطة: 114 14. <b>x</b> العمر 10 إلى 21."}, 200, nil)
+	_, body, _ := env.Do(t, "GET", "/info/ar/young", "", nil, nil)
+	html := string(body)
+	if !strings.Contains(html, `الشرطة: <bdi dir="ltr">114 14</bdi>. &lt;b&gt;x&lt;/b&gt; العمر 10 إلى 21.`) {
+		t.Errorf("paragraph: %s", regexp.MustCompile(`(?s)<section lang="ar".*?</section>`).FindString(html))
+	}
+}
