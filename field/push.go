@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -15,11 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
-
-	"uppsok/pb_migrations"
 )
-
-var uuidV4 = regexp.MustCompile(pb_migrations.UUIDv4Pattern)
 
 // pushBody is the body of a push.
 type pushBody struct {
@@ -37,9 +32,32 @@ type rawTableChanges struct {
 
 // pushResponse is the body of a successful push.
 type pushResponse struct {
-	Rejected  map[string][]string            `json:"rejected"`
-	Sanitized map[string]map[string][]string `json:"sanitized"`
+	Rejected map[string][]string `json:"rejected"`
+	// RejectedReasons says why each rejected id was rejected (Reject*).
+	RejectedReasons map[string]map[string]string   `json:"rejected_reasons"`
+	Sanitized       map[string]map[string][]string `json:"sanitized"`
+	// FollowupsRaised lists the records of this push that raised a
+	// follow-up for the team's lead (the child rule); omitted when none.
+	FollowupsRaised map[string][]string `json:"followups_raised,omitempty"`
+	// Wipe is true in the reply to a returned device's last push.
+	Wipe bool `json:"wipe,omitempty"`
 }
+
+// Reasons a pushed record is rejected (rejected_reasons in the push reply).
+const (
+	// RejectDeleted: the record was deleted on the server (a colleague).
+	RejectDeleted = "deleted"
+	// RejectOtherTeam: the id belongs to another team's record.
+	RejectOtherTeam = "other_team"
+	// RejectMalformedID: the id is not a lowercase UUID v4 (or the record
+	// is not a JSON object).
+	RejectMalformedID = "malformed_id"
+	// RejectReadOnlyTable: the table cannot be written by a push.
+	RejectReadOnlyTable = "read_only_table"
+	// RejectConflict: the record changed on the server after the last pull
+	// of a returned device's last push, which cannot pull to merge.
+	RejectConflict = "conflict"
+)
 
 // pushedRecord is one upsert of a push after decoding.
 type pushedRecord struct {
@@ -56,8 +74,12 @@ type pushPlan struct {
 	count        int
 }
 
-func (r *pushResponse) reject(tbl, id string) {
+func (r *pushResponse) reject(tbl, id, reason string) {
 	r.Rejected[tbl] = append(r.Rejected[tbl], id)
+	if r.RejectedReasons[tbl] == nil {
+		r.RejectedReasons[tbl] = map[string]string{}
+	}
+	r.RejectedReasons[tbl][id] = reason
 }
 
 func (s *Service) handlePush(e *core.RequestEvent) error {
@@ -135,7 +157,8 @@ func decodePush(body []byte) (*pushPlan, error) {
 	plan := &pushPlan{
 		upserts: map[*table][]pushedRecord{},
 		deletes: map[*table][]string{},
-		resp:    pushResponse{Rejected: map[string][]string{}, Sanitized: map[string]map[string][]string{}},
+		resp: pushResponse{Rejected: map[string][]string{}, RejectedReasons: map[string]map[string]string{},
+			Sanitized: map[string]map[string][]string{}},
 	}
 	if len(pb.LastPulledAt) > 0 && !isNull(pb.LastPulledAt) {
 		var n json.Number
@@ -170,7 +193,7 @@ func decodePush(body []byte) (*pushPlan, error) {
 		if t == nil || !t.writable {
 			tblName := safeColumnName(name)
 			for _, raw := range append(append(tc.Created, tc.Updated...), tc.Deleted...) {
-				plan.resp.reject(tblName, rawID(raw))
+				plan.resp.reject(tblName, rawID(raw), RejectReadOnlyTable)
 			}
 			continue
 		}
@@ -180,12 +203,12 @@ func decodePush(body []byte) (*pushPlan, error) {
 		for _, raw := range append(tc.Created, tc.Updated...) {
 			var rec map[string]json.RawMessage
 			if err := json.Unmarshal(raw, &rec); err != nil {
-				plan.resp.reject(t.name, rawID(raw))
+				plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
 				continue
 			}
 			id, ok := jsonString(rec["id"])
 			if !ok || !uuidV4.MatchString(id) {
-				plan.resp.reject(t.name, rawID(rec["id"]))
+				plan.resp.reject(t.name, rawID(rec["id"]), RejectMalformedID)
 				continue
 			}
 			if i, dup := seen[id]; dup {
@@ -199,7 +222,7 @@ func decodePush(body []byte) (*pushPlan, error) {
 		for _, raw := range tc.Deleted {
 			id, ok := jsonString(raw)
 			if !ok || !uuidV4.MatchString(id) {
-				plan.resp.reject(t.name, rawID(raw))
+				plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
 				continue
 			}
 			if !deleted[id] {
@@ -263,61 +286,63 @@ func loadExisting(txApp core.App, t *table, ids []string) (map[string]*existing,
 	return out, nil
 }
 
-// teamRefs validates relation ids against the principal's team.
+// teamRefs checks pushed relation ids: an id must be a row of the
+// relation's target table within the caller's scope (the rows the caller's
+// tablet sees). Answers are cached for the push, and records the push
+// itself stores are added as it goes.
 type teamRefs struct {
-	app      core.App
-	team     string
-	workers  map[string]bool
-	sessions map[string]bool
+	app   core.App
+	team  string
+	known map[*table]map[string]bool
 }
 
-// resolve returns the id to store for a relation field; ok is false when the
-// pushed id was not acceptable and was cleared (or replaced by the caller's
-// own id for worker).
-func (r *teamRefs) resolve(field, id string, p principal) (string, bool) {
+func newTeamRefs(app core.App, team string) *teamRefs {
+	return &teamRefs{app: app, team: team, known: map[*table]map[string]bool{}}
+}
+
+// resolve returns the id to store for relation column c; accepted is false
+// when the pushed id was not acceptable and was cleared (or replaced by the
+// caller's own id, for a column with self).
+func (r *teamRefs) resolve(c column, id string, p principal) (stored string, accepted bool, err error) {
 	if id == "" {
-		return "", true
+		return "", true, nil
 	}
-	switch field {
-	case "worker":
-		if ok, cached := r.workers[id]; cached {
-			if ok {
-				return id, true
-			}
-		} else {
-			var n int
-			err := r.app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE id = {:id} AND team = {:team} AND role IN ('worker', 'lead')").
-				Bind(dbx.Params{"id": id, "team": r.team}).Row(&n)
-			r.workers[id] = err == nil && n == 1
-			if r.workers[id] {
-				return id, true
-			}
-		}
-		return p.workerID(), false
-	case "session":
-		if ok, cached := r.sessions[id]; cached {
-			if ok {
-				return id, true
-			}
-			return "", false
-		}
-		var n int
-		err := r.app.DB().NewQuery("SELECT COUNT(*) FROM outreach_sessions WHERE id = {:id} AND team = {:team}").
-			Bind(dbx.Params{"id": id, "team": r.team}).Row(&n)
-		r.sessions[id] = err == nil && n == 1
-		if r.sessions[id] {
-			return id, true
-		}
-		return "", false
+	ok, err := r.accepts(tableByName(c.ref), id)
+	if err != nil {
+		return "", false, err
 	}
-	return "", false
+	if ok {
+		return id, true, nil
+	}
+	if c.self {
+		return p.workerID(), false, nil
+	}
+	return "", false, nil
 }
 
-func wireName(t *table, field string) string {
-	for _, c := range t.columns {
-		if c.field == field {
-			return c.wire
-		}
+// accepts reports whether id is a row of t within the caller's scope.
+func (r *teamRefs) accepts(t *table, id string) (bool, error) {
+	if ok, cached := r.known[t][id]; cached {
+		return ok, nil
 	}
-	return field
+	where := "id = {:id}"
+	if t.scope != "" {
+		where += " AND (" + t.scope + ")"
+	}
+	var n int
+	err := r.app.DB().Select("COUNT(*)").From(t.collection).
+		Where(dbx.NewExp(where, dbx.Params{"id": id, "team": r.team})).Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("check %s id: %w", t.name, err)
+	}
+	r.add(t, id, n == 1)
+	return n == 1, nil
+}
+
+// add records whether id is an acceptable row of t.
+func (r *teamRefs) add(t *table, id string, ok bool) {
+	if r.known[t] == nil {
+		r.known[t] = map[string]bool{}
+	}
+	r.known[t][id] = ok
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/followups"
 )
 
 // existing is what the server holds for a pushed id.
@@ -49,27 +51,28 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody
 			}
 		}
 		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(),
-			refs: &teamRefs{app: txApp, team: p.team, workers: map[string]bool{}, sessions: map[string]bool{}}}
+			refs: newTeamRefs(txApp, p.team)}
 		if err := pt.loadAndCheckConflicts(); err != nil {
 			return err
 		}
 		total := int64(0)
-		for _, t := range writableTables {
+		for _, t := range pushOrder {
 			total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
 		}
 		block, err := reserveSeq(txApp, total)
 		if err != nil {
 			return err
 		}
-		pt.ctx = withSeqBlock(context.Background(), block)
-		for _, t := range writableTables {
+		raised := &followups.Raised{}
+		pt.ctx = followups.WithRaised(withSeqBlock(context.Background(), block), raised)
+		for _, t := range pushOrder {
 			if err := pt.upsertAll(t); err != nil {
 				return err
 			}
 		}
-		// Deletes after upserts; contacts before the sessions they point at.
-		for i := len(writableTables) - 1; i >= 0; i-- {
-			if err := pt.deleteAll(writableTables[i]); err != nil {
+		// Deletes after upserts; a record before the records it points at.
+		for i := len(pushOrder) - 1; i >= 0; i-- {
+			if err := pt.deleteAll(pushOrder[i]); err != nil {
 				return err
 			}
 		}
@@ -77,6 +80,9 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody
 			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
 				return fmt.Errorf("update last_seen: %w", err)
 			}
+		}
+		if len(raised.IDs) > 0 {
+			plan.resp.FollowupsRaised = map[string][]string{childRuleTable.name: raised.IDs}
 		}
 		respBody, err = json.Marshal(plan.resp)
 		if err != nil {
@@ -99,7 +105,7 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody
 func (pt *pushTx) loadAndCheckConflicts() error {
 	pt.known = map[*table]map[string]*existing{}
 	conflicts := map[string][]string{}
-	for _, t := range writableTables {
+	for _, t := range pushOrder {
 		ids := make([]string, 0, len(pt.plan.upserts[t])+len(pt.plan.deletes[t]))
 		for _, r := range pt.plan.upserts[t] {
 			ids = append(ids, r.id)
@@ -145,8 +151,12 @@ func (pt *pushTx) upsertAll(t *table) error {
 func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error {
 	p, resp := pt.p, &pt.plan.resp
 	x := pt.known[t][pr.id]
-	if x != nil && (x.tombstoned || (x.record != nil && x.record.GetString("team") != p.team)) {
-		resp.reject(t.name, pr.id)
+	if x != nil && x.tombstoned {
+		resp.reject(t.name, pr.id, RejectDeleted)
+		return nil
+	}
+	if x != nil && x.record != nil && x.record.GetString("team") != p.team {
+		resp.reject(t.name, pr.id, RejectOtherTeam)
 		return nil
 	}
 	isNew := x == nil || x.record == nil
@@ -165,17 +175,25 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	for f, v := range clean.values {
 		rec.Set(f, v)
 	}
-	for f, id := range clean.relations {
-		v, ok := pt.refs.resolve(f, id, p)
-		if !ok {
-			clean.sanitized = append(clean.sanitized, wireName(t, f))
+	for _, c := range t.columns {
+		if c.kind != kindRelation {
+			continue
 		}
-		rec.Set(f, v)
+		if id, pushed := clean.relations[c.field]; pushed {
+			v, accepted, err := pt.refs.resolve(c, id, p)
+			if err != nil {
+				return err
+			}
+			if !accepted {
+				clean.sanitized = append(clean.sanitized, c.wire)
+			}
+			rec.Set(c.field, v)
+		}
+		if isNew && c.self && rec.GetString(c.field) == "" && p.workerID() != "" {
+			rec.Set(c.field, p.workerID())
+		}
 	}
-	if isNew && rec.GetString("worker") == "" && p.workerID() != "" {
-		rec.Set("worker", p.workerID())
-	}
-	if clean.personCode != "" && t.name == "contacts" {
+	if clean.personCode != "" && t.personCode {
 		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
 			rec.Set("person_key", h)
 		}
@@ -187,9 +205,7 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	if err := pt.tx.SaveNoValidateWithContext(pt.ctx, rec); err != nil {
 		return fmt.Errorf("save %s %s: %w", t.name, pr.id, err)
 	}
-	if t == &sessionsTable {
-		pt.refs.sessions[pr.id] = true
-	}
+	pt.refs.add(t, pr.id, true)
 	if len(clean.sanitized) > 0 {
 		if resp.Sanitized[t.name] == nil {
 			resp.Sanitized[t.name] = map[string][]string{}
@@ -208,7 +224,7 @@ func (pt *pushTx) deleteAll(t *table) error {
 			continue
 		}
 		if x.record.GetString("team") != pt.p.team {
-			pt.plan.resp.reject(t.name, id)
+			pt.plan.resp.reject(t.name, id, RejectOtherTeam)
 			continue
 		}
 		if err := pt.tx.DeleteWithContext(pt.ctx, x.record); err != nil {
