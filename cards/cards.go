@@ -57,6 +57,7 @@ func Register(app core.App, cfg Config) *Service {
 	}
 
 	bindNumberHooks(app)
+	bindPhonesCompat(app)
 
 	// The server chooses every code: a chosen code could be guessable.
 	app.OnRecordCreate("info_cards").BindFunc(func(e *core.RecordEvent) error {

@@ -294,3 +294,47 @@ func TestNumbersInTextStayInOrder(t *testing.T) {
 		t.Errorf("paragraph: %s", regexp.MustCompile(`(?s)<section lang="ar".*?</section>`).FindString(html))
 	}
 }
+
+// TestPhonesShapeStillWorks: a client of the old phones shape (the
+// console's page editor) reads a page's numbers as phones and saves them
+// back; a phone that is no help number, or a relabelled one, is refused
+// with a 400 instead of being ignored.
+func TestPhonesShapeStillWorks(t *testing.T) {
+	env := testenv.New(t)
+	su := env.Superuser(t)
+	id := page(t, env, "ro", "trafficking")
+	var got struct {
+		Phones []struct{ Code, Label, Number string } `json:"phones"`
+	}
+	env.MustJSON(t, "GET", "/api/collections/info_pages/records/"+id, su, nil, 200, &got)
+	if len(got.Phones) != 4 || got.Phones[0].Number != "08-508 25 669" || got.Phones[2].Label != "Pericol acum: număr de urgență" {
+		t.Fatalf("phones %+v", got.Phones)
+	}
+	// Saved back without the children's coordinator: numbers follow.
+	back := []map[string]string{}
+	for i, p := range got.Phones {
+		if i != 1 {
+			back = append(back, map[string]string{"label": p.Label, "number": p.Number})
+		}
+	}
+	var saved struct {
+		Numbers []string `json:"numbers"`
+	}
+	env.MustJSON(t, "PATCH", "/api/collections/info_pages/records/"+id, su, map[string]any{"title": "Titlu", "phones": back}, 200, &saved)
+	if strings.Join(saved.Numbers, ",") != "rk_adults,emergency,police" {
+		t.Errorf("numbers %v", saved.Numbers)
+	}
+	for _, bad := range [][]map[string]string{
+		{{"label": "Ny jour", "number": "08-111 222 33"}},
+		{{"label": "Annan etikett", "number": "112"}},
+		{{"label": "National", "number": "020-390 000"}},
+	} {
+		var out struct {
+			Data map[string]any `json:"data"`
+		}
+		env.MustJSON(t, "PATCH", "/api/collections/info_pages/records/"+id, su, map[string]any{"phones": bad}, 400, &out)
+		if out.Data["phones"] == nil && out.Data["numbers"] == nil {
+			t.Errorf("%v: 400 without the field: %v", bad, out.Data)
+		}
+	}
+}
