@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -28,6 +29,9 @@ type pushTx struct {
 	ctx   context.Context
 	known map[*table]map[string]*existing
 	refs  *teamRefs
+	// final is the device record when this is a returned device's last
+	// push (nil otherwise).
+	final *core.Record
 }
 
 // errReplayed ends the transaction of a push whose idempotency key was
@@ -52,6 +56,18 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody
 		}
 		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(),
 			refs: newTeamRefs(txApp, p.team)}
+		if p.device && isRevoked(p.record) {
+			// The last push of a returned device: checked again inside the
+			// transaction, so that two racing pushes cannot both be it.
+			dev, err := txApp.FindRecordById("devices", p.record.Id)
+			if err != nil {
+				return fmt.Errorf("reload device: %w", err)
+			}
+			if !pushFirstOpen(dev, s.cfg.Now()) {
+				return wipeError()
+			}
+			pt.final = dev
+		}
 		if err := pt.loadAndCheckConflicts(); err != nil {
 			return err
 		}
@@ -76,7 +92,17 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody
 				return err
 			}
 		}
-		if p.device {
+		if pt.final != nil {
+			// Pushed: the device wipes after this reply and is locked out.
+			now := s.cfg.Now().UTC()
+			pt.final.Set("final_push_at", now)
+			pt.final.Set("last_seen", now.Truncate(time.Minute))
+			pt.final.RefreshTokenKey()
+			if err := txApp.Save(pt.final); err != nil {
+				return fmt.Errorf("lock out returned device: %w", err)
+			}
+			plan.resp.Wipe = true
+		} else if p.device {
 			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
 				return fmt.Errorf("update last_seen: %w", err)
 			}
@@ -125,6 +151,35 @@ func (pt *pushTx) loadAndCheckConflicts() error {
 				conflicts[t.name] = append(conflicts[t.name], id)
 			}
 		}
+	}
+	if len(conflicts) > 0 && pt.final != nil {
+		// A returned device cannot pull to merge: its conflicting records
+		// are rejected (the server's version stays), the rest is applied.
+		for _, t := range pushOrder {
+			drop := map[string]bool{}
+			for _, id := range conflicts[t.name] {
+				drop[id] = true
+				pt.plan.resp.reject(t.name, id, RejectConflict)
+			}
+			if len(drop) == 0 {
+				continue
+			}
+			kept := pt.plan.upserts[t][:0]
+			for _, r := range pt.plan.upserts[t] {
+				if !drop[r.id] {
+					kept = append(kept, r)
+				}
+			}
+			pt.plan.upserts[t] = kept
+			keptDel := pt.plan.deletes[t][:0]
+			for _, id := range pt.plan.deletes[t] {
+				if !drop[id] {
+					keptDel = append(keptDel, id)
+				}
+			}
+			pt.plan.deletes[t] = keptDel
+		}
+		return nil
 	}
 	if len(conflicts) > 0 {
 		return apiError(http.StatusConflict,
