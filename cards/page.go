@@ -6,21 +6,15 @@ import (
 	"html"
 	"html/template"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"uppsok/settings"
 	"uppsok/taxonomy"
 )
 
-// EnvQuickExitURL names the environment variable with the page the
-// quick-exit button leaves to (default DefaultQuickExitURL).
-const EnvQuickExitURL = "UPPSOK_QUICK_EXIT_URL"
-
-// DefaultQuickExitURL is an innocuous page to leave to.
-const DefaultQuickExitURL = "https://www.google.com/"
 
 // pageStyle is the only style of the pages (inline, allowed by its hash).
 const pageStyle = `body{margin:0;font:18px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111;background:#fff}
@@ -159,11 +153,12 @@ type pageView struct {
 	Languages                         []langView
 }
 
-func exitURL() string {
-	if v := strings.TrimSpace(os.Getenv(EnvQuickExitURL)); v != "" {
-		return v
+// exitURL is where the quick-exit button leaves to (Config.QuickExitURL).
+func (s *Service) exitURL() string {
+	if s.quickExit != "" {
+		return s.quickExit
 	}
-	return DefaultQuickExitURL
+	return settings.DefaultQuickExitURL
 }
 
 // telURI turns a Swedish number into an international tel: URI.
@@ -271,7 +266,7 @@ func (s *Service) handlePage(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("", err)
 	}
-	v := pageView{Lang: lang, Dir: dir(lang), Title: page.GetString("title"), ExitURL: exitURL(),
+	v := pageView{Lang: lang, Dir: dir(lang), Title: page.GetString("title"), ExitURL: s.exitURL(),
 		Chrome: chromeFor(lang), Notice: notice, Sections: []sectionView{section(page)},
 		Groups: groups(numbers, lang)}
 	for _, l := range taxonomy.PageLanguages.Values() {
@@ -284,7 +279,7 @@ func (s *Service) handlePage(e *core.RequestEvent) error {
 // renderUnknown answers an unknown card or page kindly, in Swedish and
 // English, with the numbers for danger now and the police.
 func (s *Service) renderUnknown(e *core.RequestEvent) error {
-	v := pageView{Lang: "sv", Dir: "ltr", Title: "Stöd och information / Support and information", ExitURL: exitURL(),
+	v := pageView{Lang: "sv", Dir: "ltr", Title: "Stöd och information / Support and information", ExitURL: s.exitURL(),
 		Chrome: chromeFor("sv")}
 	v.Chrome.Footer = chromeFor("sv").Footer + " / " + chromeFor("en").Footer
 	v.Sections = []sectionView{

@@ -29,6 +29,9 @@ try {
     const path = full ? arg.slice(1) : arg;
     // bypassCSP only to inject axe-core; the Go tests check the CSP header.
     const context = await browser.newContext({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 1, bypassCSP: full });
+    // The quick exit's page is answered here: nothing leaves the machine.
+    await context.route((u) => u.toString().startsWith(exitURL), (r) =>
+      r.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>left</title>" }));
     const page = await context.newPage();
     const foreign = [];
     page.on("request", (r) => {
