@@ -229,7 +229,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if !strings.Contains(out.WorkerRefused, "fältappen") {
 			t.Errorf("worker in the console: %q", out.WorkerRefused)
 		}
-		if !strings.Contains(out.ActivityText, "11 kontakter") {
+		if want := strconv.Itoa(11+len(out.TabletContactIDs)) + " kontakter"; !strings.Contains(out.ActivityText, want) {
 			t.Errorf("activity: %s", out.ActivityText)
 		}
 		if !strings.Contains(out.EnglishNav, "Follow-ups") || !strings.Contains(out.EnglishNav, "Tablets") {

@@ -108,7 +108,7 @@ try {
   await lead.waitForSelector("#enroll-code", { timeout: T });
   const code = (await lead.textContent("#enroll-code")).replace(/\s/g, "");
   out.enrollCodeLength = code.length;
-  out.qrLoaded = await lead.$eval("#enroll-result img.qr", (img) => img.complete && img.naturalWidth > 0);
+  out.qrLoaded = await lead.waitForFunction(() => { const img = document.querySelector("#enroll-result img.qr"); return img && img.complete && img.naturalWidth > 0; }, null, { timeout: T }).then(() => true, () => false);
   out.countdown = await lead.textContent("#enroll-countdown");
   await check(lead, "lead_enroll");
   const { ctx: tabCtx, page: tablet } = await newPage({ width: 768, height: 1024 });
@@ -143,8 +143,13 @@ try {
   out.revokedState = await lead.$eval(`#devices tr[data-id="${devId}"]`, (tr) => tr.textContent);
   if (spec.returnedMode) {
     await tabCtx.setOffline(false);
-    await tablet.click("#sync-now");
-    await tablet.waitForSelector("#sign-in", { timeout: T });
+    // Coming online starts a sync by itself; press Synka if it has not.
+    try {
+      await tablet.waitForSelector("#sign-in", { timeout: 8000 });
+    } catch {
+      await tablet.click("#sync-now", { timeout: T });
+      await tablet.waitForSelector("#sign-in", { timeout: T });
+    }
     out.tabletWipedContacts = (await tablet.evaluate(() => window.uppsok.store.all("contacts"))).length;
   }
 
@@ -189,6 +194,13 @@ try {
   await lead.waitForSelector("main[data-ready]");
   out.englishNav = await lead.textContent("nav");
   await lead.click("#lang");
+  // At night the tablet is in dark mode: the same checks in the dark theme.
+  await lead.emulateMedia({ colorScheme: "dark" });
+  for (const s of ["uppfoljningar", "surfplattor", "konton"]) {
+    await open(lead, s);
+    await check(lead, "lead_dark_" + s);
+  }
+  await lead.emulateMedia({ colorScheme: "light" });
 
   // ------------------------------------------------------------- analyst
   const { page: an } = await newPage();
