@@ -15,7 +15,6 @@ import (
 	"uppsok/taxonomy"
 )
 
-
 // pageStyle is the only style of the pages (inline, allowed by its hash).
 const pageStyle = `body{margin:0;font:18px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#111;background:#fff}
 main{max-width:40rem;margin:0 auto;padding:4.5rem 1rem 2rem;overflow-wrap:anywhere}
