@@ -227,7 +227,21 @@ try {
   await open(an, "utgavor");
   out.releasesListed = await an.$$eval("#releases tbody tr", (l) => l.length);
   await check(an, "analyst_releases");
-  await open(an, `analys?year=${spec.year}&tertial=0`);
+  // Orsaksanalys and aktivitetsplan for tertial 1.
+  await open(an, `analys?year=${spec.year}&tertial=1`);
+  await an.fill("#an-text", "Fler kontakter via nätet under våren; annonser flyttar mellan plattformar.");
+  await an.evaluate(() => { delete document.querySelector("main").dataset.ready; });
+  await an.click("#an-save");
+  await an.waitForSelector("main[data-ready]", { timeout: T });
+  await an.fill("#ac-activity", "Uppsökande arbete på nya plattformar");
+  await an.fill("#ac-org", "Mikamottagningen");
+  await an.fill("#ac-due", `${spec.year}-04-30`);
+  await an.evaluate(() => { delete document.querySelector("main").dataset.ready; });
+  await an.click("#ac-add");
+  await an.waitForSelector("#activities tbody tr", { timeout: T });
+  await an.selectOption("#activities tbody tr select", "ongoing");
+  await an.waitForFunction(() => document.getElementById("toast").textContent.length > 0, null, { timeout: T });
+  out.analysisText = await an.inputValue("#an-text");
   await check(an, "analyst_plan");
   await open(an, "exportlogg");
   out.exportLogRows = await an.$$eval("#export-log tbody tr", (l) => l.length).catch(() => 0);
