@@ -17,6 +17,7 @@ import (
 
 	"uppsok/cards"
 	"uppsok/exports"
+	"uppsok/gallring"
 	"uppsok/server"
 )
 
@@ -37,6 +38,7 @@ func main() {
 	app.RootCmd.AddCommand(seedDemoCommand(app, up))
 	app.RootCmd.AddCommand(exports.Command(app))
 	app.RootCmd.AddCommand(cards.Command(app, func() *cards.Service { return up.Cards }))
+	app.RootCmd.AddCommand(gallring.Command(app, func() gallring.Config { return up.Gallring }))
 
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

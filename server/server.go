@@ -21,6 +21,7 @@ import (
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
 	"uppsok/followups"
+	"uppsok/gallring"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
 )
@@ -49,6 +50,8 @@ type App struct {
 	Field   *field.Service
 	Cards   *cards.Service
 	Console *console.Service
+	// Gallring is the retention configuration (for the gallring command).
+	Gallring gallring.Config
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -156,6 +159,18 @@ func Register(app core.App, opts Options) (*App, error) {
 	if err := exports.Register(app, exports.Config{K: env[EnvK], Now: opts.Now}); err != nil {
 		return nil, err
 	}
+
+	gcfg, err := gallring.ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	gcfg.Now = opts.Now
+	gcfg.WindowDays = field.DefaultFieldWindowDays
+	if w := env[EnvFieldWindowDays]; w > 0 {
+		gcfg.WindowDays = w
+	}
+	a.Gallring = gcfg
+	gallring.Register(app, gcfg)
 	return a, nil
 }
 
