@@ -12,29 +12,13 @@ package gallring
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Defaults of the retention periods (each settable, see ConfigFromEnv).
 const (
-	// DefaultNotesMonths: notes of contacts and sessions are cleared this
-	// many months after the day they concern.
-	DefaultNotesMonths = 6
-	// DefaultPersonKeyYears: person hashes are cleared this many years after
-	// the contact (the distinct-person counts of those years live on in the
-	// frozen lägesbild releases).
-	DefaultPersonKeyYears = 5
-	// DefaultFollowUpYears: follow-ups are deleted this many years after
-	// they were decided (done).
-	DefaultFollowUpYears = 5
-	// DefaultEnrollmentDays: used or expired enrollment codes are deleted
-	// this many days after use or expiry.
-	DefaultEnrollmentDays = 30
 	// DefaultWindowDays is the field window when Config leaves it 0 (the
 	// field service's own default).
 	DefaultWindowDays = 30
@@ -44,19 +28,21 @@ const (
 	RunsCollection = "gallring_runs"
 )
 
-// Environment variables of the retention periods.
-const (
-	EnvNotesMonths    = "UPPSOK_GALLRING_NOTES_MONTHS"
-	EnvPersonKeyYears = "UPPSOK_GALLRING_PERSON_KEY_YEARS"
-	EnvFollowUpYears  = "UPPSOK_GALLRING_FOLLOWUP_YEARS"
-	EnvEnrollmentDays = "UPPSOK_GALLRING_ENROLLMENT_DAYS"
-)
-
-// Config holds the retention periods and the clock.
+// Config holds the retention periods (from the settings package, where
+// their defaults and environment variables live) and the clock.
 type Config struct {
-	NotesMonths    int
+	// NotesMonths: notes of contacts and sessions are cleared this many
+	// months after the day they concern.
+	NotesMonths int
+	// PersonKeyYears: person hashes are cleared this many years after the
+	// contact (the distinct-person counts of those years live on in the
+	// frozen lägesbild releases).
 	PersonKeyYears int
-	FollowUpYears  int
+	// FollowUpYears: follow-ups are deleted this many years after they
+	// were decided (done).
+	FollowUpYears int
+	// EnrollmentDays: used or expired enrollment codes are deleted this
+	// many days after use or expiry.
 	EnrollmentDays int
 	// WindowDays is the field window (how far back a tablet holds records).
 	WindowDays int
@@ -64,41 +50,11 @@ type Config struct {
 	Now func() time.Time
 }
 
-// DefaultConfig returns the defaults.
-func DefaultConfig() Config {
-	return Config{
-		NotesMonths:    DefaultNotesMonths,
-		PersonKeyYears: DefaultPersonKeyYears,
-		FollowUpYears:  DefaultFollowUpYears,
-		EnrollmentDays: DefaultEnrollmentDays,
-		WindowDays:     DefaultWindowDays,
+func (c Config) validate() error {
+	if c.NotesMonths < 1 || c.PersonKeyYears < 1 || c.FollowUpYears < 1 || c.EnrollmentDays < 1 {
+		return fmt.Errorf("gallring: every retention period must be at least 1 (%+v)", c)
 	}
-}
-
-// ConfigFromEnv returns the defaults overridden by the environment; a value
-// that is not a whole number of at least 1 is an error that names it.
-func ConfigFromEnv() (Config, error) {
-	c := DefaultConfig()
-	for _, s := range []struct {
-		name string
-		dst  *int
-	}{
-		{EnvNotesMonths, &c.NotesMonths},
-		{EnvPersonKeyYears, &c.PersonKeyYears},
-		{EnvFollowUpYears, &c.FollowUpYears},
-		{EnvEnrollmentDays, &c.EnrollmentDays},
-	} {
-		v := os.Getenv(s.name)
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("%s=%q är inte ett heltal ≥ 1 / is not a whole number of at least 1", s.name, v)
-		}
-		*s.dst = n
-	}
-	return c, nil
+	return nil
 }
 
 // Result counts what one run cleared (or, dry, would clear).
@@ -134,6 +90,9 @@ func (c Config) now() time.Time {
 func Run(ctx context.Context, app core.App, cfg Config, dry bool) (Result, error) {
 	if cfg.WindowDays <= 0 {
 		cfg.WindowDays = DefaultWindowDays
+	}
+	if err := cfg.validate(); err != nil {
+		return Result{}, err
 	}
 	now := cfg.now()
 	today := now.In(stockholm)

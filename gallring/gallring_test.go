@@ -340,17 +340,3 @@ func TestStoredNotesScreenedAgainOnce(t *testing.T) {
 		t.Fatalf("second rescreen ran=%v err=%v", ran, err)
 	}
 }
-
-func TestConfigFromEnv(t *testing.T) {
-	t.Setenv(gallring.EnvNotesMonths, "3")
-	cfg, err := gallring.ConfigFromEnv()
-	if err != nil || cfg.NotesMonths != 3 || cfg.PersonKeyYears != gallring.DefaultPersonKeyYears {
-		t.Fatalf("%+v %v", cfg, err)
-	}
-	for _, bad := range []string{"0", "sex", "-1"} {
-		t.Setenv(gallring.EnvEnrollmentDays, bad)
-		if _, err := gallring.ConfigFromEnv(); err == nil || !strings.Contains(err.Error(), gallring.EnvEnrollmentDays) {
-			t.Errorf("%q: %v", bad, err)
-		}
-	}
-}

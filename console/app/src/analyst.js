@@ -152,7 +152,7 @@ export async function releases(main, ctx, [openId]) {
   const rows = items.map((r) => {
     const prev = (byPeriod.get(r.period) || []).find((x) => x.revision === r.revision - 1);
     return h("tr", { "data-id": r.id },
-      h("th", { scope: "row" }, r.period), h("td", { class: "num" }, r.revision), h("td", {}, fmtDateTime(r.created)), h("td", {}, r.note || "–"),
+      h("th", { scope: "row" }, r.period), h("td", { class: "num" }, r.revision), h("td", {}, fmtDateTime(r.created)), h("td", {}, r.note || "–"), h("td", {}, r.recipient || "–"),
       h("td", { class: "actions" }, FORMATS.map(([f, name]) => {
         const b = h("button", { class: "secondary small", "aria-label": `${f.toUpperCase()} ${r.period} r${r.revision}`, onclick: () => busy(b, async () => {
           await download(ctx.token(), `/api/lagesbild/releases/${r.id}?format=${f}&recipient=${encodeURIComponent(recipient.value.trim())}`, `lagesbild.${f}`);
@@ -165,7 +165,7 @@ export async function releases(main, ctx, [openId]) {
     h("p", {}, t("En utgåva är lägesbilden som den lämnades ut. Den hämtas alltid likadan. En ny revision av samma period visar vad som ändrats.",
       "A release is the report as it was handed over. It is always served the same. A new revision of a period shows what changed.")),
     field(t("Mottagare vid hämtning (sparas i exportloggen)", "Recipient when downloading (kept in the export log)"), recipient),
-    items.length ? table(null, [t("Period", "Period"), t("Revision", "Revision"), t("Skapad", "Created"), t("Anteckning", "Note"), t("Hämta", "Download")], rows, { id: "releases" })
+    items.length ? table(null, [t("Period", "Period"), t("Revision", "Revision"), t("Skapad", "Created"), t("Anteckning", "Note"), t("Mottagare", "Recipient"), t("Hämta", "Download")], rows, { id: "releases" })
       : h("p", { class: "muted" }, t("Inga utgåvor ännu. Frys en under Lägesbild.", "No releases yet. Freeze one under Situation report.")),
     diffBox);
   if (openId) { const r = items.find((x) => x.id === openId); if (r) main.querySelector(`[data-id="${r.id}"]`)?.scrollIntoView(); }
@@ -254,7 +254,7 @@ export async function plan(main, ctx) {
   saveText);
 
   const act = h("input", { id: "ac-activity", required: true, maxlength: 300 });
-  const org = h("input", { id: "ac-org", maxlength: 120 });
+  const org = h("input", { id: "ac-org", required: true, maxlength: 120 });
   const due = h("input", { id: "ac-due", type: "date" });
   const st = select({ id: "ac-status" }, Object.keys(ACT_STATUS).map((k) => [k, t(...ACT_STATUS[k])]), "planned");
   const add = h("button", { type: "submit", id: "ac-add" }, t("Lägg till aktivitet", "Add activity"));
@@ -279,9 +279,11 @@ export async function plan(main, ctx) {
   });
   main.replaceChildren(h("h1", {}, t("Orsaksanalys och aktivitetsplan", "Analysis and activity plan")), picker, analysisForm,
     h("h2", {}, t(`Aktivitetsplan för ${periodText(year, tertial)}`, `Activity plan for ${periodText(year, tertial)}`)),
+    // The aktivitetsplan is kept per tertial.
+    tertial === 0 ? h("p", { class: "info" }, t("Aktivitetsplanen förs per tertial: välj ett tertial ovan.", "The activity plan is kept per tertial: choose a tertial above.")) :
     rows.length ? table(null, [t("Aktivitet", "Activity"), t("Organisation", "Organisation"), t("Klar senast", "Due"), t("Läge", "State")], rows, { id: "activities" })
       : h("p", { class: "muted" }, t("Inga aktiviteter ännu.", "No activities yet.")),
-    addForm);
+    tertial === 0 ? null : addForm);
 }
 
 // ---------------------------------------------------------------- export log

@@ -1,6 +1,6 @@
 // A team lead's screens (admins see the same for every team): follow-ups,
 // tablets, accounts, cards and the team's activity.
-import { scanChart } from "./admin.js";
+import { scanChart, svFirst } from "./admin.js";
 import { h, t, field, select, label, labels, fmtDate, fmtDateTime, ago, today, toast, errorText, confirmAsk, busy, table, download, parseDate } from "./ui.js";
 
 const isAdmin = (ctx) => ctx.role() === "admin";
@@ -343,7 +343,7 @@ async function setActive(ctx, u, active) {
 export async function cards(main, ctx) {
   const admin = isAdmin(ctx);
   const [pages, all] = await Promise.all([
-    ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }),
+    ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }).then(svFirst),
     ctx.pb.collection("info_cards").getFullList({ sort: "campaign,code" }),
   ]);
   const pageName = (id) => { const p = pages.find((x) => x.id === id); return p ? `${p.title} (${p.language})` : "–"; };
