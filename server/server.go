@@ -52,11 +52,13 @@ type App struct {
 	core       core.App
 }
 
-// Hasher returns the person-code hasher, loading or creating its key in the
-// data directory on first use.
+// Hasher returns the person-code hasher, loading (or, while no person
+// hashes exist, creating) its key in the data directory on first use and
+// checking it against the fingerprint in the database (loadCheckedHasher).
+// Call it only after the migrations ran.
 func (a *App) Hasher() (*privacy.Hasher, error) {
 	a.hasherOnce.Do(func() {
-		a.hasher, a.hasherErr = privacy.LoadHasher(a.core.DataDir(), a.Settings.PersonKey)
+		a.hasher, a.hasherErr = loadCheckedHasher(a.core, a.Settings.PersonKey)
 	})
 	return a.hasher, a.hasherErr
 }
@@ -108,14 +110,13 @@ func Register(app core.App, opts Options) (*App, error) {
 	// transaction; the JS hooks may only widen it.
 	followups.Register(app, opts.Now)
 
-	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
+	// serve checks the person-code key before it listens (the migrations
+	// have run by then); seed-demo does so through Hasher.
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if _, err := a.Hasher(); err != nil {
 			return fmt.Errorf("person-code key: %w", err)
 		}
-		return nil
+		return se.Next()
 	})
 
 	registerPrivacyHooks(app, a)
