@@ -22,13 +22,18 @@ func release1() string {
 	return filepath.Join(testenv.RepoRoot(), "testdata", "upgrade", "release-1")
 }
 
+// openRO opens a committed SQLite file read only.
+func openRO(path string) (*dbx.DB, error) {
+	return dbx.Open("sqlite", "file:"+path+"?mode=ro")
+}
+
 // TestFrozenMigrationsMakeRelease1Schema runs, on an empty data dir, the
 // migrations release 1 had applied (their list is read from release 1's own
 // data dir) and compares every collection with the one release 1 made. The
 // migrations of release 1 hold literals, so they must still make exactly
 // that schema, whatever the code lists say today.
 func TestFrozenMigrationsMakeRelease1Schema(t *testing.T) {
-	old, err := dbx.Open("sqlite", filepath.Join(release1(), "data.db")+"?mode=ro")
+	old, err := openRO(filepath.Join(release1(), "data.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
