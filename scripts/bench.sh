@@ -12,6 +12,7 @@ go test ./field/ -run '^$' -bench 'PushHTTP|RawInsert|AppSave|PocketBaseBatch|Fi
 # (push 50 + first pull), first-pull bytes per contact plain and gzip, and
 # the extra RSS of a streamed first pull of a 100,000-contact window.
 go build -o "$out/uppsok" .
+npm ci --prefix tools/browser --no-audit --no-fund >/dev/null
 go run ./tools/loadtest --bin "$out/uppsok" ${LOADTEST_FLAGS:-} | tee "$out/load.txt"
 
 rate() { awk -v name="$1" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)=="contacts/s") print $i }' "$out/bench.txt"; }
@@ -29,6 +30,7 @@ awk -v p="$push" -v r="$raw" -v s="$save" -v b="$batch" -v f="$pull" 'BEGIN {
 load() { awk -v k="$1" '$1 == k { print $2 }' "$out/load.txt"; }
 echo "$(load tablets) tablets at once (push 50 + pull), real binary: p50 $(load tablets-p50-ms) ms, p99 $(load tablets-p99-ms) ms, errors $(load tablets-errors), server peak RSS $(load tablets-peak-rss-mib) MiB"
 echo "first pull of $(load pull-contacts) contacts: $(load pull-bytes-per-contact-plain) bytes/contact plain, $(load pull-bytes-per-contact-gzip) gzip"
+echo "field app's first sync of $(load weak-link-contacts) contacts over 1.6 Mbit/s, 150 ms (Chromium emulation): $(load weak-link-seconds) s"
 echo "streamed first pull of $(load stream-contacts) contacts: server RSS +$(load stream-extra-rss-mib) MiB"
 
 # Lägesbild: a whole year from 1,000,000 contacts vs one raw GROUP BY pass.

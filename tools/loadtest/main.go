@@ -52,6 +52,7 @@ func main() {
 	pullN := flag.Int("pull-contacts", DefaultPullContacts, "field window of the bytes-per-contact pull")
 	streamN := flag.Int("stream-contacts", DefaultStreamContacts, "field window of the streaming pull (0 skips it)")
 	keep := flag.Bool("keep", false, "keep the data dir")
+	weak := flag.Bool("weak-link", true, "time the field app's first sync of the pull-contacts window in Chromium at 1.6 Mbit/s, 150 ms (needs node and chromium)")
 	hooks := flag.String("hooks", "pb_hooks", "the JS hooks directory the server loads, as in production")
 	flag.Parse()
 	if *bin == "" {
@@ -61,13 +62,13 @@ func main() {
 	if abs, err := filepath.Abs(*hooks); err == nil {
 		os.Setenv("UPPSOK_HOOKS_DIR", abs)
 	}
-	if err := run(*bin, *tablets, *per, *pullN, *streamN, *keep); err != nil {
+	if err := run(*bin, *tablets, *per, *pullN, *streamN, *keep, *weak); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, tablets, per, pullN, streamN int, keep bool) error {
+func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
 	dir, err := os.MkdirTemp("", "uppsok-load-")
 	if err != nil {
 		return err
@@ -147,6 +148,15 @@ func run(bin string, tablets, per, pullN, streamN int, keep bool) error {
 	fmt.Printf("pull-contacts %d\n", n)
 	fmt.Printf("pull-bytes-per-contact-plain %.0f\n", float64(plain)/float64(n))
 	fmt.Printf("pull-bytes-per-contact-gzip %.0f\n", float64(packed)/float64(n))
+
+	if weak {
+		secs, got, err := c.weakLink(su, teams[len(teams)-1], n)
+		if err != nil {
+			return fmt.Errorf("weak link: %w", err)
+		}
+		fmt.Printf("weak-link-contacts %d\n", got)
+		fmt.Printf("weak-link-seconds %.1f\n", secs)
+	}
 
 	if streamN > 0 {
 		if err := c.fill(solo, streamN-n); err != nil {
@@ -380,6 +390,31 @@ func (c *client) enroll(su, team, label string) (string, error) {
 	}
 	_, _, err := c.do("POST", "/api/field/enroll", "", map[string]string{"code": en.Code}, nil, &dev)
 	return dev.Token, err
+}
+
+// weakLink enrolls a browser tablet for team and times the field app's
+// first sync of its window of n contacts over an emulated weak link.
+func (c *client) weakLink(su, team string, n int) (float64, int, error) {
+	var en struct {
+		Code string `json:"code"`
+	}
+	if _, _, err := c.do("POST", "/api/field/enrollments", su, map[string]string{"team_id": team, "label": "Svag länk"}, nil, &en); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.Command("node", "tools/browser/weak_link.mjs", c.base, en.Code, strconv.Itoa(n))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, 0, err
+	}
+	var res struct {
+		Seconds  float64 `json:"seconds"`
+		Contacts int     `json:"contacts"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &res); err != nil {
+		return 0, 0, fmt.Errorf("weak_link.mjs said %q: %w", out, err)
+	}
+	return res.Seconds, res.Contacts, nil
 }
 
 // windowSize is how many contacts a first sync of tok holds now.
