@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/apierr"
 )
 
 // Card and sheet geometry (mm). Business-card size, 2 × 5 on A4 with room
@@ -66,7 +68,7 @@ func SelectCards(app core.App, codes []string, campaign string) ([]*core.Record,
 	case campaign != "":
 		return app.FindRecordsByFilter("info_cards", "campaign = {:c}", "code", 0, 0, dbx.Params{"c": campaign})
 	}
-	return nil, fmt.Errorf("ange kort eller kampanj / give codes or a campaign")
+	return nil, apierr.Input("Ange kort eller kampanj. / Give codes or a campaign.")
 }
 
 // Sheet renders an A4 PDF of cut-out cards with crop marks: each card has
@@ -80,10 +82,10 @@ func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
 
 func (s *Service) sheet(cards []*core.Record, allowUnreviewed bool) ([]byte, error) {
 	if len(cards) == 0 {
-		return nil, fmt.Errorf("inga kort / no cards")
+		return nil, apierr.Input("Inga kort. / No cards.")
 	}
 	if len(cards) > maxSheetCards {
-		return nil, fmt.Errorf("högst %d kort per utskrift / at most %d cards per print", maxSheetCards, maxSheetCards)
+		return nil, apierr.Input("Högst %d kort per utskrift. / At most %d cards per print.", maxSheetCards, maxSheetCards)
 	}
 	var items []printable
 	waiting := map[string]bool{}
@@ -219,9 +221,11 @@ func (s *Service) handleSheet(e *core.RequestEvent) error {
 	if c := q.Get("codes"); c != "" {
 		codes = strings.Split(c, ",")
 	}
+	// Errors: apierr.Input for what the caller asked wrong (400), anything
+	// else is an internal failure (500, logged).
 	cards, err := SelectCards(s.app, codes, q.Get("campaign"))
 	if err != nil {
-		return apis.NewBadRequestError(err.Error(), nil)
+		return err
 	}
 	if len(cards) == 0 || len(cards) > maxSheetCards {
 		return apis.NewBadRequestError(fmt.Sprintf("välj 1–%d kort / choose 1–%d cards", maxSheetCards, maxSheetCards), nil)
@@ -232,7 +236,7 @@ func (s *Service) handleSheet(e *core.RequestEvent) error {
 	case errors.As(err, &unreviewed):
 		return apis.NewBadRequestError(err.Error(), map[string]any{"unreviewed": unreviewed.Pages})
 	case err != nil:
-		return e.InternalServerError("", err)
+		return err // internal (500, logged by the error policy)
 	}
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="informationskort.pdf"`)
 	return e.Blob(http.StatusOK, "application/pdf", pdf)

@@ -3,8 +3,9 @@ package exports
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"strconv"
+
+	"uppsok/internal/apierr"
 )
 
 // HiddenMark is how every hidden cell is shown.
@@ -27,7 +28,7 @@ func Render(d *Document, format string, labels Labels) ([]byte, string, error) {
 		b, err := renderPDF(d, labels)
 		return b, "application/pdf", err
 	}
-	return nil, "", fmt.Errorf("okänt format %q (json, csv, xlsx, pdf) / unknown format %q", format, format)
+	return nil, "", apierr.Input("Okänt format %q (json, csv, xlsx, pdf). / Unknown format %q.", format, format)
 }
 
 // renderCSV writes the tidy long form: one line per cell, with the codes

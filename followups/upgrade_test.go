@@ -3,8 +3,11 @@ package followups_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/internal/testenv"
@@ -35,7 +38,26 @@ func TestUpgradeFollowUpsFromRelease1(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { app.ResetBootstrapState() })
-	up, err := server.Register(app, server.Options{Settings: &settings.Settings{}, HooksDir: filepath.Join(testenv.RepoRoot(), "pb_hooks")})
+	// Three contacts of children logged last week under the old rule (which
+	// raised nothing for them) and one of last year.
+	type row struct {
+		ID string `db:"id"`
+	}
+	var rows []row
+	var up *server.App
+	err := app.DB().NewQuery(`SELECT id FROM contacts c WHERE age_band IN ('under_15','15_17') AND role = 'sells_sex'
+		AND assessment IN ('none','indicators') AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.contact = c.id) ORDER BY id LIMIT 4`).All(&rows)
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("release-1 child contacts without a follow-up: %d %v", len(rows), err)
+	}
+	lastWeek := time.Now().AddDate(0, 0, -7).Format(time.DateOnly)
+	for _, r := range rows[:3] {
+		if _, err := app.DB().NewQuery("UPDATE contacts SET occurred_on = {:d} WHERE id = {:id}").Bind(dbx.Params{"d": lastWeek, "id": r.ID}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	up, err = server.Register(app, server.Options{Settings: &settings.Settings{}, HooksDir: filepath.Join(testenv.RepoRoot(), "pb_hooks")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +69,22 @@ func TestUpgradeFollowUpsFromRelease1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fus) != 38 {
-		t.Fatalf("%d follow-ups after the upgrade, want the 38 of release 1", len(fus))
+	if len(fus) != 38+3 {
+		t.Fatalf("%d follow-ups after the upgrade, want the 38 of release 1 and 3 for last week's children", len(fus))
+	}
+	for _, r := range rows[:3] {
+		fu, err := app.FindFirstRecordByData("follow_ups", "contact", r.ID)
+		if err != nil || fu.GetStringSlice("reasons")[0] != "role_sells_sex" || fu.GetString("status") != "open" || fu.GetString("occurred_on") != lastWeek {
+			t.Errorf("last week's child contact %s: follow-up %v %v", r.ID, fu, err)
+		}
+	}
+	if _, err := app.FindFirstRecordByData("follow_ups", "contact", rows[3].ID); err == nil {
+		t.Errorf("a follow-up for last year's contact %s", rows[3].ID)
 	}
 	for _, fu := range fus {
+		if slices.Contains([]string{rows[0].ID, rows[1].ID, rows[2].ID}, fu.GetString("contact")) {
+			continue
+		}
 		c, err := app.FindRecordById("contacts", fu.GetString("contact"))
 		if err != nil {
 			t.Fatalf("follow-up %s lost its contact: %v", fu.Id, err)

@@ -20,6 +20,7 @@ import (
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
 	"uppsok/followups"
+	"uppsok/internal/apierr"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
 	"uppsok/settings"
@@ -78,6 +79,10 @@ func Register(app core.App, opts Options) (*App, error) {
 	}
 	set := *opts.Settings
 	a := &App{core: app, Settings: set}
+
+	// Client faults 400 with a plain message, internal failures 500 with no
+	// detail and logged, on every route.
+	apierr.Register(app, set.DebugErrors, os.Stderr)
 
 	hooksDir := opts.HooksDir
 	if hooksDir == "" {
