@@ -40,10 +40,13 @@ function fuReasons(r) {
   const list = Array.isArray(r.reasons) ? r.reasons : [];
   return list.map(reasonLabel).join(", ") || t("Barn", "Child");
 }
-// urgency: overdue first, then the nearest due date, then the newest.
+// urgency: the earliest due date first (overdue ones lead), then the
+// newest contact, then the newest alert.
 function byUrgency(a, b) {
   const da = a.due_on || "9999", db = b.due_on || "9999";
   if (da !== db) return da < db ? -1 : 1;
+  const oa = a.occurred_on || "", ob = b.occurred_on || "";
+  if (oa !== ob) return oa < ob ? 1 : -1;
   return a.created < b.created ? 1 : -1;
 }
 
