@@ -24,7 +24,7 @@ func release1() string {
 
 // openRO opens a committed SQLite file read only.
 func openRO(path string) (*dbx.DB, error) {
-	return dbx.Open("sqlite", "file:"+path+"?mode=ro")
+	return dbx.Open("sqlite", "file:"+path+"?mode=ro&immutable=1")
 }
 
 // TestFrozenMigrationsMakeRelease1Schema runs, on an empty data dir, the
