@@ -341,7 +341,7 @@ func (s Source) scanContacts(sets []*periodAccs, teamByID map[string]string, ix 
 	// and the fields are split in Go without copying.
 	rows, err := s.App.DB().NewQuery(`SELECT occurred_on || char(31) || team || char(31) || channel || char(31) ||
 		age_band || char(31) || gender || char(31) || arena || char(31) || origin_region || char(31) || assessment || char(31) ||
-		platforms || char(31) || indicators || char(31) || purposes || char(31) || actions || char(31) || person_key || char(31) ||
+		platforms || char(31) || control || vulnerabilities || char(31) || purposes || char(31) || actions || char(31) || person_key || char(31) ||
 		CAST(cards_given AS INTEGER)
 		FROM contacts NOT INDEXED WHERE ` + where).Bind(params).Rows()
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/taxonomy"
 )
 
 // tableChangesOut is one table of a pull response.
@@ -142,12 +144,21 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 		out := &tableChangesOut{Created: []map[string]any{}, Updated: []map[string]any{}, Deleted: []string{}}
 		resp.Changes[t.name] = out
 
-		full := first
-		if mig != nil && mig.From < version {
-			full = full || t.since > mig.From
+		// A migration pull (WatermelonDB's migration sync) resends a table
+		// that is new since `from`, or has columns new since `from` (the
+		// server's own list, or the client's), as a first sync would, plus
+		// every change since the cursor; its deletes still arrive.
+		resend := false
+		if mig != nil && mig.From < version && !first {
+			resend = t.since > mig.From
+			for _, c := range t.columns {
+				if c.since > mig.From && c.in(version) {
+					resend = true
+				}
+			}
 			for _, c := range mig.Columns {
 				if c.Table == t.name {
-					full = true
+					resend = true
 				}
 			}
 		}
@@ -155,12 +166,15 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 		if t.writable {
 			var where dbx.Expression
 			params := dbx.Params{"team": p.team, "to": current}
-			if full {
+			switch {
+			case first:
 				where = dbx.NewExp("team = {:team} AND seq <= {:to} AND "+t.dateField+" >= {:since}", dbx.Params{"since": since})
-			} else {
+			case resend:
+				where = dbx.NewExp("team = {:team} AND seq <= {:to} AND ("+t.dateField+" >= {:since} OR seq > {:from})", dbx.Params{"since": since, "from": cursor})
+			default:
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
-			out.Updated, err = syncedRows(tx, t, where, params)
+			out.Updated, err = syncedRows(tx, t, version, where, params)
 		} else {
 			// Small reference tables: sent whole on every pull.
 			out.Updated, err = s.referenceRows(tx, t, p)
@@ -168,18 +182,24 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 		if err != nil {
 			return nil, err
 		}
-		if out.Deleted, err = tombstonesSince(tx, t.collection, p.team, cursor, current, full); err != nil {
+		if out.Deleted, err = tombstonesSince(tx, t.collection, p.team, cursor, current, first); err != nil {
 			return nil, err
 		}
 	}
 	return resp, nil
 }
 
-// syncedRows reads the wire form of contacts or outreach sessions.
-func syncedRows(tx *dbx.Tx, t *table, where dbx.Expression, params dbx.Params) ([]map[string]any, error) {
+// syncedRows reads the wire form of contacts or outreach sessions for a
+// client of schema version version: the columns its schema has, legacy
+// columns mapped down from the schema-3 fields.
+func syncedRows(tx *dbx.Tx, t *table, version int, where dbx.Expression, params dbx.Params) ([]map[string]any, error) {
 	cols := []string{"id", "team", "created", "updated"}
+	var stored []column // columns with a record field, in cols order after the first four
 	for _, c := range t.columns {
-		cols = append(cols, c.field)
+		if !c.legacy() {
+			cols = append(cols, c.field)
+			stored = append(stored, c)
+		}
 	}
 	q := tx.Select(cols...).From(t.collection).Where(where).OrderBy("seq").Bind(params)
 	rows, err := q.Rows()
@@ -194,6 +214,14 @@ func syncedRows(tx *dbx.Tx, t *table, where dbx.Expression, params dbx.Params) (
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	byField := func(field string) string {
+		for i, c := range stored {
+			if c.field == field {
+				return asString(vals[4+i])
+			}
+		}
+		return ""
+	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("scan %s: %w", t.name, err)
@@ -203,7 +231,10 @@ func syncedRows(tx *dbx.Tx, t *table, where dbx.Expression, params dbx.Params) (
 		rec["team_id"] = asString(vals[1])
 		rec["created_at"] = millis(asString(vals[2]))
 		rec["updated_at"] = millis(asString(vals[3]))
-		for i, c := range t.columns {
+		for i, c := range stored {
+			if !c.in(version) {
+				continue
+			}
 			v := vals[4+i]
 			switch c.kind {
 			case kindSet:
@@ -216,8 +247,19 @@ func syncedRows(tx *dbx.Tx, t *table, where dbx.Expression, params dbx.Params) (
 				rec[c.wire] = asInt(v) != 0
 			case kindInt:
 				rec[c.wire] = asInt(v)
+			case kindSelect:
+				s := asString(v)
+				if s == "" {
+					s = taxonomy.Unknown // a field added later, left empty by a non-sync save
+				}
+				rec[c.wire] = s
 			default:
 				rec[c.wire] = asString(v)
+			}
+		}
+		for _, c := range t.columns {
+			if c.legacy() && c.in(version) {
+				rec[c.wire] = legacyValue(c, byField)
 			}
 		}
 		out = append(out, rec)

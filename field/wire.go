@@ -7,7 +7,7 @@ import "uppsok/taxonomy"
 // MaxSchemaVersion (it ignores what it does not know).
 const (
 	MinSchemaVersion = 1
-	MaxSchemaVersion = 2
+	MaxSchemaVersion = 3
 )
 
 // colKind tells how a wire column is decoded, sanitised and encoded.
@@ -23,6 +23,10 @@ const (
 	kindInt   // integer clamped to [min, max]
 	kindNotes // free text, screened for personal data
 	kindText  // plain text (pull-only tables)
+	// Legacy columns of schemas 1–2 with no field of their own: they are
+	// mapped to and from the schema-3 fields (see legacy.go).
+	kindIndicators  // old indicators set <-> control + vulnerabilities
+	kindInterpreter // old interpreter bool <-> interpreting
 )
 
 // column maps one wire column to a record field.
@@ -34,7 +38,14 @@ type column struct {
 	min   int
 	max   int
 	since int // schema version that added the column
+	until int // schema version that no longer has the column (0: all since)
 }
+
+// in reports whether a client of schema version v has the column.
+func (c column) in(v int) bool { return c.since <= v && (c.until == 0 || v < c.until) }
+
+// legacy reports a mapped column with no record field of its own.
+func (c column) legacy() bool { return c.kind == kindIndicators || c.kind == kindInterpreter }
 
 // table describes one table on the wire.
 type table struct {
@@ -52,6 +63,7 @@ func sel(l taxonomy.List) column {
 func set(l taxonomy.List) column {
 	return column{wire: l.Name, field: l.Name, kind: kindSet, list: l, since: 1}
 }
+func since(v int, c column) column { c.since = v; return c }
 
 var contactsTable = table{
 	name: "contacts", collection: "contacts", writable: true, since: 1, dateField: "occurred_on",
@@ -63,8 +75,13 @@ var contactsTable = table{
 		set(taxonomy.Platforms), sel(taxonomy.Role), sel(taxonomy.AgeBand), sel(taxonomy.Gender),
 		sel(taxonomy.OriginRegion),
 		{wire: "language", field: "language", kind: kindLanguage, since: 1},
-		{wire: "interpreter", field: "interpreter", kind: kindBool, since: 1},
-		set(taxonomy.Indicators), sel(taxonomy.Assessment), set(taxonomy.Purposes), set(taxonomy.Actions),
+		// Schemas 1–2: interpreter and indicators, mapped (legacy.go).
+		{wire: "interpreter", kind: kindInterpreter, since: 1, until: 3},
+		{wire: "indicators", kind: kindIndicators, list: taxonomy.Indicators, since: 1, until: 3},
+		// Schema 3: the action plan's record.
+		since(3, sel(taxonomy.Interpreting)), since(3, set(taxonomy.Control)), since(3, set(taxonomy.Vulnerabilities)),
+		since(3, set(taxonomy.RiskGroups)), since(3, set(taxonomy.Compensation)),
+		sel(taxonomy.Assessment), set(taxonomy.Purposes), set(taxonomy.Actions),
 		{wire: "cards_given", field: "cards_given", kind: kindInt, min: 0, max: taxonomy.MaxCardsGiven, since: 1},
 		{wire: "notes", field: "notes", kind: kindNotes, since: 1},
 	},
@@ -106,10 +123,11 @@ var serverOwned = map[string]bool{
 	"person_code": true,
 }
 
-// hasColumn reports whether name is one of t's wire columns.
-func (t *table) hasColumn(name string) bool {
+// hasColumn reports whether name is one of t's wire columns for a client
+// of schema version v.
+func (t *table) hasColumn(name string, v int) bool {
 	for _, c := range t.columns {
-		if c.wire == name {
+		if c.wire == name && c.in(v) {
 			return true
 		}
 	}
