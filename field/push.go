@@ -37,9 +37,32 @@ type rawTableChanges struct {
 
 // pushResponse is the body of a successful push.
 type pushResponse struct {
-	Rejected  map[string][]string            `json:"rejected"`
-	Sanitized map[string]map[string][]string `json:"sanitized"`
+	Rejected map[string][]string `json:"rejected"`
+	// RejectedReasons says why each rejected id was rejected (Reject*).
+	RejectedReasons map[string]map[string]string   `json:"rejected_reasons"`
+	Sanitized       map[string]map[string][]string `json:"sanitized"`
+	// FollowupsRaised lists the records of this push that raised a
+	// follow-up for the team's lead (the child rule); omitted when none.
+	FollowupsRaised map[string][]string `json:"followups_raised,omitempty"`
+	// Wipe is true in the reply to a returned device's last push.
+	Wipe bool `json:"wipe,omitempty"`
 }
+
+// Reasons a pushed record is rejected (rejected_reasons in the push reply).
+const (
+	// RejectDeleted: the record was deleted on the server (a colleague).
+	RejectDeleted = "deleted"
+	// RejectOtherTeam: the id belongs to another team's record.
+	RejectOtherTeam = "other_team"
+	// RejectMalformedID: the id is not a lowercase UUID v4 (or the record
+	// is not a JSON object).
+	RejectMalformedID = "malformed_id"
+	// RejectReadOnlyTable: the table cannot be written by a push.
+	RejectReadOnlyTable = "read_only_table"
+	// RejectConflict: the record changed on the server after the last pull
+	// of a returned device's last push, which cannot pull to merge.
+	RejectConflict = "conflict"
+)
 
 // pushedRecord is one upsert of a push after decoding.
 type pushedRecord struct {
@@ -56,8 +79,12 @@ type pushPlan struct {
 	count        int
 }
 
-func (r *pushResponse) reject(tbl, id string) {
+func (r *pushResponse) reject(tbl, id, reason string) {
 	r.Rejected[tbl] = append(r.Rejected[tbl], id)
+	if r.RejectedReasons[tbl] == nil {
+		r.RejectedReasons[tbl] = map[string]string{}
+	}
+	r.RejectedReasons[tbl][id] = reason
 }
 
 func (s *Service) handlePush(e *core.RequestEvent) error {
@@ -136,7 +163,8 @@ func decodePush(body []byte) (*pushPlan, error) {
 	plan := &pushPlan{
 		upserts: map[*table][]pushedRecord{},
 		deletes: map[*table][]string{},
-		resp:    pushResponse{Rejected: map[string][]string{}, Sanitized: map[string]map[string][]string{}},
+		resp: pushResponse{Rejected: map[string][]string{}, RejectedReasons: map[string]map[string]string{},
+			Sanitized: map[string]map[string][]string{}},
 	}
 	if len(pb.LastPulledAt) > 0 && !isNull(pb.LastPulledAt) {
 		var n json.Number
@@ -171,7 +199,7 @@ func decodePush(body []byte) (*pushPlan, error) {
 		if t == nil || !t.writable {
 			tblName := safeColumnName(name)
 			for _, raw := range append(append(tc.Created, tc.Updated...), tc.Deleted...) {
-				plan.resp.reject(tblName, rawID(raw))
+				plan.resp.reject(tblName, rawID(raw), RejectReadOnlyTable)
 			}
 			continue
 		}
@@ -181,12 +209,12 @@ func decodePush(body []byte) (*pushPlan, error) {
 		for _, raw := range append(tc.Created, tc.Updated...) {
 			var rec map[string]json.RawMessage
 			if err := json.Unmarshal(raw, &rec); err != nil {
-				plan.resp.reject(t.name, rawID(raw))
+				plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
 				continue
 			}
 			id, ok := jsonString(rec["id"])
 			if !ok || !uuidV4.MatchString(id) {
-				plan.resp.reject(t.name, rawID(rec["id"]))
+				plan.resp.reject(t.name, rawID(rec["id"]), RejectMalformedID)
 				continue
 			}
 			if i, dup := seen[id]; dup {
@@ -200,7 +228,7 @@ func decodePush(body []byte) (*pushPlan, error) {
 		for _, raw := range tc.Deleted {
 			id, ok := jsonString(raw)
 			if !ok || !uuidV4.MatchString(id) {
-				plan.resp.reject(t.name, rawID(raw))
+				plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
 				continue
 			}
 			if !deleted[id] {

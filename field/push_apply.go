@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/followups"
 )
 
 // existing is what the server holds for a pushed id.
@@ -63,7 +65,8 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 		if err != nil {
 			return err
 		}
-		pt.ctx = withSeqBlock(context.Background(), block)
+		raised := &followups.Raised{}
+		pt.ctx = followups.WithRaised(withSeqBlock(context.Background(), block), raised)
 		for _, t := range writableTables {
 			if err := pt.upsertAll(t); err != nil {
 				return err
@@ -79,6 +82,9 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
 				return fmt.Errorf("update last_seen: %w", err)
 			}
+		}
+		if len(raised.IDs) > 0 {
+			plan.resp.FollowupsRaised = map[string][]string{contactsTable.name: raised.IDs}
 		}
 		respBody, err = json.Marshal(plan.resp)
 		if err != nil {
@@ -147,8 +153,12 @@ func (pt *pushTx) upsertAll(t *table) error {
 func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error {
 	p, resp := pt.p, &pt.plan.resp
 	x := pt.known[t][pr.id]
-	if x != nil && (x.tombstoned || (x.record != nil && x.record.GetString("team") != p.team)) {
-		resp.reject(t.name, pr.id)
+	if x != nil && x.tombstoned {
+		resp.reject(t.name, pr.id, RejectDeleted)
+		return nil
+	}
+	if x != nil && x.record != nil && x.record.GetString("team") != p.team {
+		resp.reject(t.name, pr.id, RejectOtherTeam)
 		return nil
 	}
 	isNew := x == nil || x.record == nil
@@ -214,7 +224,7 @@ func (pt *pushTx) deleteAll(t *table) error {
 			continue
 		}
 		if x.record.GetString("team") != pt.p.team {
-			pt.plan.resp.reject(t.name, id)
+			pt.plan.resp.reject(t.name, id, RejectOtherTeam)
 			continue
 		}
 		if err := pt.tx.DeleteWithContext(pt.ctx, x.record); err != nil {

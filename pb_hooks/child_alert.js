@@ -1,67 +1,73 @@
-// The child-alert rule, shared by the hooks in child_alert.pb.js.
+// Local additions to the child rule, shared by the hooks in child_alert.pb.js.
 //
-// A contact about a child (under 18) with suspected trafficking or
-// exploitation gets a follow-up for the team's lead, and the lead an e-mail
-// when mail is configured. A municipality may change the rule here (e.g.
-// add "indicators") without rebuilding uppsok; restart the service after
-// editing. The alert carries no personal data: only the team, the reason
-// and a link to the follow-up in the dashboard.
+// The child rule itself is compiled into uppsok (package followups) and is
+// always active: every contact about a child (under_15, 15_17) whose role is
+// sells_sex or at_risk, that has any indicator, whose assessment is other
+// than none/unknown, or whose actions include report_of_concern or
+// police_report gets a follow-up in the same transaction as the contact.
+// Nothing here can turn that off.
+//
+// Here a municipality may WIDEN the rule (extraReasons) and e-mails the
+// leads when any follow-up is raised. Restart the service after editing.
+// Mails carry no personal data: only that a follow-up exists, its due date
+// and a link to it in the dashboard.
 
-const CHILD_AGE_BANDS = ["under_15", "15_17"];
-
-const REASONS = {
-  suspected_trafficking: "child_trafficking",
-  suspected_exploitation: "child_exploitation",
-};
-
-// reasonFor returns the follow-up reason for a contact, or "" for none.
-function reasonFor(contact) {
-  if (!CHILD_AGE_BANDS.includes(contact.getString("age_band"))) {
-    return "";
-  }
-  return REASONS[contact.getString("assessment")] || "";
+// extraReasons returns local reason codes for a contact that the built-in
+// rule does not cover (default: none). Example, to follow up young adults
+// with suspected trafficking as well:
+//
+//   if (contact.getString("age_band") === "18_20" &&
+//       contact.getString("assessment") === "suspected_trafficking") {
+//     return ["local_young_adult_trafficking"];
+//   }
+function extraReasons(contact) {
+  return [];
 }
 
-// alert records the follow-up (once per contact) and mails the leads.
-function alert(app, contact) {
-  const reason = reasonFor(contact);
-  if (!reason) {
+// widen raises a follow-up for a contact that only the local rule covers.
+// A contact that already has a follow-up (the built-in rule raised it in the
+// contact's own transaction) gets no second one.
+function widen(app, contact) {
+  const reasons = extraReasons(contact);
+  if (!reasons || reasons.length === 0) {
     return;
   }
   try {
     app.findFirstRecordByData("follow_ups", "contact", contact.id);
-    return; // already raised for this contact
+    return; // already raised
   } catch (_) {
     // none yet
   }
-
-  const team = contact.getString("team");
   const followUp = new Record(app.findCollectionByNameOrId("follow_ups"));
   followUp.set("contact", contact.id);
-  followUp.set("team", team);
-  followUp.set("reason", reason);
-  followUp.set("done", false);
-  app.save(followUp);
+  followUp.set("team", contact.getString("team"));
+  followUp.set("reasons", reasons);
+  app.save(followUp); // uppsok fills in status, due date and the copies
+}
 
+// mail tells the team's leads that a follow-up was raised, when mail is set up.
+function mail(app, followUp) {
   const settings = app.settings();
   if (!settings.smtp.enabled) {
     return;
   }
+  const team = followUp.getString("team");
   const leads = app.findRecordsByFilter("users", "team = {:team} && role = 'lead'", "", 0, 0, { team: team });
   const url = settings.meta.appURL.replace(/\/$/, "") + "/_/#/collections?collection=follow_ups&recordId=" + followUp.id;
+  const due = followUp.getString("due_on");
   for (const lead of leads) {
     const message = new MailerMessage({
       from: { address: settings.meta.senderAddress, name: settings.meta.senderName },
       to: [{ address: lead.email() }],
       subject: "uppsok: uppföljning krävs (barn) / follow-up needed (child)",
       text:
-        "En kontakt med ett barn och misstanke om människohandel eller exploatering har registrerats i ditt team.\n" +
+        "En kontakt med ett barn har registrerats i ditt team och ska följas upp senast " + due + ".\n" +
         "Barnet är ett möjligt brottsoffer: gör en orosanmälan och samråd med Barnahus vid behov.\n" +
         "Öppna uppföljningen / open the follow-up: " + url + "\n\n" +
-        "A contact with a child and suspected trafficking or exploitation was logged in your team.",
+        "A contact with a child was logged in your team and must be followed up by " + due + ".",
     });
     app.newMailClient().send(message);
   }
 }
 
-module.exports = { alert, reasonFor };
+module.exports = { extraReasons, widen, mail };

@@ -16,9 +16,11 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/jsvm"
 
 	"uppsok/cards"
+	"uppsok/console"
 	"uppsok/exports"
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
+	"uppsok/followups"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
 )
@@ -44,8 +46,9 @@ type Options struct {
 
 // App holds the services Register wired, for commands and tests.
 type App struct {
-	Field *field.Service
-	Cards *cards.Service
+	Field   *field.Service
+	Cards   *cards.Service
+	Console *console.Service
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -93,6 +96,17 @@ func Register(app core.App, opts Options) (*App, error) {
 	if err := jsvm.Register(app, jsCfg); err != nil {
 		return nil, fmt.Errorf("register js hooks: %w", err)
 	}
+	if hooksDir == "" {
+		hooksDir = filepath.Join(app.DataDir(), "../pb_hooks") // jsvm's default
+	}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		logHooks(se.App, hooksDir, os.Stderr)
+		return se.Next()
+	})
+
+	// The child rule: compiled in, always active, in the contact's
+	// transaction; the JS hooks may only widen it.
+	followups.Register(app, opts.Now)
 
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
@@ -117,6 +131,7 @@ func Register(app core.App, opts Options) (*App, error) {
 
 	a.Cards = cards.Register(app, cards.Config{Now: opts.Now})
 	fieldapp.Register(app)
+	a.Console = console.Register(app, console.Config{Now: opts.Now})
 
 	fieldCfg := field.Config{
 		WindowDays:    env[EnvFieldWindowDays],

@@ -47,6 +47,8 @@ type Options struct {
 	// Plain runs a plain BaseApp, as `uppsok serve` does, instead of
 	// PocketBase's test app (which counts every hook event): for benchmarks.
 	Plain bool
+	// HooksDir is the pb_hooks folder to load ("" = the repository's).
+	HooksDir string
 }
 
 // RepoRoot returns the repository root directory.
@@ -87,8 +89,12 @@ func NewWith(tb testing.TB, opts Options) *Env {
 			app.ResetBootstrapState()
 		}
 	}
+	hooksDir := opts.HooksDir
+	if hooksDir == "" {
+		hooksDir = filepath.Join(RepoRoot(), "pb_hooks")
+	}
 	up, err := server.Register(app, server.Options{
-		HooksDir:      filepath.Join(RepoRoot(), "pb_hooks"),
+		HooksDir:      hooksDir,
 		HooksPoolSize: 2,
 		Now:           opts.Now,
 	})
