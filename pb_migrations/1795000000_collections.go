@@ -157,11 +157,34 @@ func createCollections(app core.App) error {
 		&core.RelationField{Name: "session", CollectionId: sessions.Id, MaxSelect: 1},
 		&core.TextField{Name: "occurred_on", Required: true, Pattern: DatePattern},
 	)
-	for _, l := range taxonomy.ContactSingle {
-		contacts.Fields.Add(selectField(l, true))
+	// The code lists as release 1 shipped them (literals: later releases
+	// change them by their own migrations, e.g. 1796000700_schema3).
+	for _, l := range []struct {
+		name   string
+		values []string
+	}{
+		{"daypart", []string{"morning", "afternoon", "evening", "night", "unknown"}},
+		{"channel", []string{"street", "online", "police_operation", "walk_in", "phone", "unknown"}},
+		{"area", []string{"rinkeby_kista", "spanga_tensta", "hasselby_vallingby", "bromma", "kungsholmen", "norrmalm", "ostermalm", "sodermalm", "enskede_arsta_vantor", "skarpnack", "farsta", "hagersten_alvsjo", "skarholmen", "other_municipality", "online_only", "unknown"}},
+		{"arena", []string{"street", "apartment", "hotel", "massage_parlour", "buyers_home", "venue", "online_only", "unknown"}},
+		{"role", []string{"sells_sex", "buys_sex", "at_risk", "relative", "professional", "unknown"}},
+		{"age_band", []string{"under_15", "15_17", "18_20", "21_25", "26_35", "36_50", "over_50", "unknown"}},
+		{"gender", []string{"woman", "man", "trans", "other", "unknown"}},
+		{"origin_region", []string{"sweden", "nordic", "eu_eea", "europe_other", "africa", "asia", "latin_america", "north_america", "oceania", "unknown"}},
+		{"assessment", []string{"none", "indicators", "suspected_trafficking", "suspected_exploitation", "unknown"}},
+	} {
+		contacts.Fields.Add(&core.SelectField{Name: l.name, Values: l.values, MaxSelect: 1, Required: true})
 	}
-	for _, l := range taxonomy.ContactSets {
-		contacts.Fields.Add(selectField(l, false))
+	for _, l := range []struct {
+		name   string
+		values []string
+	}{
+		{"platforms", []string{"sugar_dating", "escort_ads", "tinder", "instagram", "snapchat", "tiktok", "kik", "onlyfans", "telegram", "whatsapp", "other"}},
+		{"indicators", []string{"debt", "takes_earnings", "threats", "violence", "sexual_violence", "restricted_movement", "documents_withheld", "false_promises", "substances", "third_party_control", "recently_arrived", "no_shared_language", "homeless"}},
+		{"purposes", []string{"sexual", "forced_labour", "exploitative_work", "begging", "crime", "military_service", "organ_removal", "forced_marriage", "other_distress"}},
+		{"actions", []string{"information", "info_card", "support_talk", "harm_reduction", "referral_mika", "referral_kast", "referral_stodcentrum", "referral_barnahus", "referral_bup", "referral_health", "referral_rk", "referral_social_services", "referral_ngo", "sheltered_housing", "economic_support", "iom_return", "report_of_concern", "police_report", "declined"}},
+	} {
+		contacts.Fields.Add(&core.SelectField{Name: l.name, Values: l.values, MaxSelect: len(l.values)})
 	}
 	contacts.Fields.Add(
 		&core.TextField{Name: "language", Max: 2, Pattern: `^[a-z]{2}$`},

@@ -175,11 +175,60 @@ func upSchema3(app core.App) error {
 			}
 		}
 	}
+	if err := followUpsSchema3(app); err != nil {
+		return err
+	}
 	if hasIndicators || hasInterpreter {
 		contacts.Fields.RemoveByName("indicators")
 		contacts.Fields.RemoveByName("interpreter")
 		if err := app.Save(contacts); err != nil {
 			return fmt.Errorf("contacts: remove indicators and interpreter: %w", err)
+		}
+	}
+	return nil
+}
+
+// followUpsSchema3 gives follow-ups (issue 10's copies of the contact's
+// non-personal fields) the schema-3 copies control, vulnerabilities and
+// risk_groups, and splits the indicators copy of existing follow-ups the
+// same way as the contacts'.
+func followUpsSchema3(app core.App) error {
+	fu, err := app.FindCollectionByNameOrId("follow_ups")
+	if err != nil {
+		return nil // no follow-ups collection: nothing to copy into
+	}
+	for _, name := range []string{"control", "vulnerabilities", "risk_groups"} {
+		if fu.Fields.GetByName(name) == nil {
+			fu.Fields.Add(&core.JSONField{Name: name, MaxSize: 2000})
+		}
+	}
+	if err := app.Save(fu); err != nil {
+		return fmt.Errorf("follow_ups: add schema 3 copies: %w", err)
+	}
+	if fu.Fields.GetByName("indicators") == nil {
+		return nil
+	}
+	var rows []struct {
+		ID         string `db:"id"`
+		Indicators string `db:"indicators"`
+	}
+	if err := app.DB().NewQuery(`SELECT id, indicators FROM follow_ups WHERE indicators IS NOT NULL AND indicators NOT IN ('', '[]', 'null')`).All(&rows); err != nil {
+		return fmt.Errorf("follow_ups: read indicators: %w", err)
+	}
+	for _, r := range rows {
+		control, vulnerabilities := map[string]bool{}, map[string]bool{}
+		for code := range decodeCodes(r.Indicators) {
+			switch s2IndicatorTarget[code] {
+			case "control":
+				control[code] = true
+			case "vulnerabilities":
+				vulnerabilities[code] = true
+			}
+		}
+		_, err := app.DB().NewQuery(`UPDATE follow_ups SET control = {:c}, vulnerabilities = {:v} WHERE id = {:id}`).
+			Bind(dbx.Params{"c": encodeCodes(inOrder(s3Control, control)), "v": encodeCodes(inOrder(s3Vulnerabilities, vulnerabilities)), "id": r.ID}).Execute()
+		if err != nil {
+			return fmt.Errorf("follow_ups: split indicators: %w", err)
 		}
 	}
 	return nil
