@@ -8,6 +8,7 @@ import { makeApi } from "./api.js";
 import { createLocal, deleteLocal, store, updateLocal } from "./store.js";
 import { looksPersonal } from "./screen.js";
 import { synchronize, uuidv4 } from "./sync.js";
+import { NEW_CONTACT_FIELDS, upgradeContact } from "./schema3.js";
 
 const S = {
   auth: null, // {token, kind: "user"|"device", id, team, name}
@@ -240,12 +241,12 @@ async function listView() {
 async function formView() {
   const r = await running();
   const existing = S.editing ? await store.get("contacts", S.editing) : null;
-  const f = existing ? { ...existing } : {
+  const f = existing ? upgradeContact(existing) : {
     id: uuidv4(), team_id: S.auth.team, worker_id: S.auth.kind === "user" ? S.auth.id : "", session_id: r ? r.id : "",
     occurred_on: today(), daypart: daypartNow(), channel: r ? r.kind : "street", area: r ? r.area : "unknown",
     arena: r && r.kind === "online" ? "online_only" : "street", platforms: JSON.stringify(r ? r.platforms : []),
-    role: "unknown", age_band: "unknown", gender: "unknown", origin_region: "unknown", language: "sv", interpreter: false,
-    indicators: "[]", assessment: "unknown", purposes: "[]", actions: "[]", cards_given: 0, notes: "",
+    role: "unknown", age_band: "unknown", gender: "unknown", origin_region: "unknown", language: "sv",
+    ...NEW_CONTACT_FIELDS, assessment: "unknown", purposes: "[]", actions: "[]", cards_given: 0, notes: "",
   };
   const pc = { first: "", last: "", year: "" };
   const body = h("div");
@@ -268,15 +269,17 @@ async function formView() {
       toggles(t("Plattformar", "Platforms"), "platforms", parseSet(f.platforms), true, set("platforms")),
       toggles(t("Roll", "Role"), "role", f.role, false, set("role")),
       toggles(t("Ålder", "Age"), "age_band", f.age_band, false, set("age_band")),
+      child ? toggles(t("Riskgrupp (barn)", "Risk group (child)"), "risk_groups", parseSet(f.risk_groups), true, set("risk_groups")) : null,
       child ? h("div", { class: "warn", id: "child-warning", role: "alert" }, t(
         "Barn under 18 år är alltid möjliga brottsoffer. Gör en orosanmälan till socialtjänsten och kontakta regionkoordinator barn (08-508 43 726) eller Barnahus (08-508 25 700).",
         "A child under 18 is always a possible crime victim. File a report of concern with social services and contact the regional coordinator for children (08-508 43 726) or Barnahus (08-508 25 700).")) : null,
       toggles(t("Kön", "Gender"), "gender", f.gender, false, set("gender")),
       select(t("Ursprungsregion", "Region of origin"), "origin_region", f.origin_region, (v) => { f.origin_region = v; }, "c-origin"),
-      h("div", { class: "row" },
-        h("div", { class: "grow" }, select(t("Samtalsspråk", "Language of the conversation"), "language", f.language, (v) => { f.language = v; }, "c-language")),
-        h("button", { type: "button", class: "opt", "aria-pressed": f.interpreter ? "true" : "false", id: "c-interpreter", onclick: () => { f.interpreter = !f.interpreter; draw(); } }, t("Tolk", "Interpreter"))),
-      toggles(t("Indikatorer", "Indicators"), "indicators", parseSet(f.indicators), true, set("indicators")),
+      select(t("Samtalsspråk", "Language of the conversation"), "language", f.language, (v) => { f.language = v; }, "c-language"),
+      toggles(t("Tolkning", "Interpreting"), "interpreting", f.interpreting, false, set("interpreting")),
+      f.role === "sells_sex" || f.role === "at_risk" ? toggles(t("Ersättning för sex", "What was given for sex"), "compensation", parseSet(f.compensation), true, set("compensation")) : null,
+      toggles(t("Kontrollmedel", "Means of control"), "control", parseSet(f.control), true, set("control")),
+      toggles(t("Sårbarheter", "Vulnerabilities"), "vulnerabilities", parseSet(f.vulnerabilities), true, set("vulnerabilities")),
       toggles(t("Bedömning", "Assessment"), "assessment", f.assessment, false, set("assessment")),
       suspected ? toggles(t("Ändamål", "Purposes"), "purposes", parseSet(f.purposes), true, set("purposes")) : null,
       toggles(t("Insatser", "Actions"), "actions", parseSet(f.actions), true, set("actions")),
