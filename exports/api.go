@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/internal/authz"
+	"uppsok/internal/compress"
 )
 
 // Config configures the lägesbild routes.
@@ -38,11 +39,11 @@ func Register(app core.App, cfg Config) error {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api/lagesbild")
 		g.BindFunc(authz.RequireRole("Bara analytiker och administratörer. / Analysts and admins only.", "analyst", "admin"))
-		g.GET("", h.draft)
+		g.GET("", h.draft).Bind(compress.GzipTextFormats())
 		g.GET("/audit", h.audit)
 		g.GET("/releases", h.list)
 		g.POST("/releases", h.freeze)
-		g.GET("/releases/{id}", h.release)
+		g.GET("/releases/{id}", h.release).Bind(compress.GzipTextFormats())
 		return se.Next()
 	})
 	return nil

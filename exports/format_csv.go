@@ -56,6 +56,9 @@ func renderCSV(d *Document, labels Labels) ([]byte, error) {
 					line = append(line, "", "", "", "")
 				}
 			}
+			for i := range line {
+				line[i] = csvText(line[i])
+			}
 			if c.Hidden || c.Value == nil {
 				line = append(line, HiddenMark, "hidden")
 			} else {
@@ -68,4 +71,19 @@ func renderCSV(d *Document, labels Labels) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// csvText neutralises a text cell that a spreadsheet would read as a formula
+// (a team or label starting with =, +, -, @, tab or carriage return) with a
+// leading apostrophe, as OWASP's CSV-injection guidance says. Only text
+// columns pass through here; the value column stays a plain number.
+func csvText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }

@@ -16,14 +16,6 @@ import (
 // do this: PocketBase's `updated` has millisecond resolution, collides, and
 // goes backwards when the clock does.
 
-// syncedCollections are the collections whose changes bump the cursor.
-var syncedCollections = []string{"contacts", "outreach_sessions"}
-
-// referenceCollections back the pull-only tables. They are sent whole on
-// every pull, so only their deletes need a cursor value and a tombstone
-// (team "" for teams and cards: every tablet hears of them).
-var referenceCollections = []string{"teams", "users", "info_cards"}
-
 type seqBlockKey struct{}
 
 // seqBlock is a range of cursor values reserved by one push, handed out to
@@ -89,22 +81,27 @@ func inTx(e *core.RecordEvent, fn func() error) error {
 	return err
 }
 
-// registerCursorHooks makes every change of a synced record take a cursor
-// value, and every delete leave a tombstone, whoever makes the change.
+// registerCursorHooks makes every change of a writable table's record take
+// a cursor value, and every delete of any wire table's record leave a
+// tombstone, whoever makes the change. Reference tables are sent whole on
+// every pull, so only their deletes need a cursor value (team "" for teams
+// and cards: every tablet hears of them). The collections come from the
+// table descriptions (wire.go).
 func registerCursorHooks(app core.App, now func() time.Time) {
+	stamped, tombstoned := cursorCollections()
 	stamp := func(e *core.RecordEvent) error {
 		return inTx(e, func() error {
 			seq, err := nextSeq(e.App, e.Context)
 			if err != nil {
 				return err
 			}
-			e.Record.Set("seq", seq)
+			e.Record.Set(cursorField, seq)
 			return e.Next()
 		})
 	}
-	app.OnRecordCreateExecute(syncedCollections...).BindFunc(stamp)
-	app.OnRecordUpdateExecute(syncedCollections...).BindFunc(stamp)
-	app.OnRecordDeleteExecute(append(append([]string{}, syncedCollections...), referenceCollections...)...).BindFunc(func(e *core.RecordEvent) error {
+	app.OnRecordCreateExecute(stamped...).BindFunc(stamp)
+	app.OnRecordUpdateExecute(stamped...).BindFunc(stamp)
+	app.OnRecordDeleteExecute(tombstoned...).BindFunc(func(e *core.RecordEvent) error {
 		return inTx(e, func() error {
 			if err := e.Next(); err != nil {
 				return err

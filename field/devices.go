@@ -151,9 +151,11 @@ func (s *Service) handleEnroll(e *core.RequestEvent) error {
 		if err != nil {
 			return fmt.Errorf("find devices: %w", err)
 		}
-		label := strings.TrimSpace(body.Label)
+		// The lead's label (given at enrollment) wins; the tablet's own
+		// label is used only when the lead gave none.
+		label := enr.GetString("label")
 		if label == "" {
-			label = enr.GetString("label")
+			label = strings.TrimSpace(body.Label)
 		}
 		if r := []rune(label); len(r) > 80 {
 			label = string(r[:80])
@@ -197,28 +199,4 @@ func (s *Service) handleEnroll(e *core.RequestEvent) error {
 			"label":   device.GetString("label"),
 		},
 	})
-}
-
-func (s *Service) handleRevoke(e *core.RequestEvent) error {
-	if e.Auth == nil {
-		return apis.NewUnauthorizedError("Logga in först. / Sign in first.", nil)
-	}
-	dev, err := s.app.FindRecordById("devices", e.Request.PathValue("id"))
-	if err != nil {
-		return apis.NewNotFoundError("Okänd enhet. / Unknown device.", nil)
-	}
-	if !canManageTeam(e.Auth, dev.GetString("team")) {
-		// Same answer as for an unknown device: no probing of other teams.
-		return apis.NewNotFoundError("Okänd enhet. / Unknown device.", nil)
-	}
-	if dev.GetDateTime("revoked_at").IsZero() {
-		now := s.cfg.Now().UTC()
-		dev.Set("revoked_at", now)
-		dev.Set("last_seen", now.Truncate(time.Minute))
-		dev.RefreshTokenKey() // every token of the device stops working now
-		if err := s.app.Save(dev); err != nil {
-			return fmt.Errorf("revoke device: %w", err)
-		}
-	}
-	return e.NoContent(http.StatusNoContent)
 }

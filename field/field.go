@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"uppsok/internal/compress"
 	"uppsok/privacy"
 )
 
@@ -87,9 +88,10 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg, loc: loc}
 
 	registerCursorHooks(app, cfg.Now)
+	registerDeviceDeletions(app, cfg.Now)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(revokedDeviceMiddleware(app))
+		se.Router.Bind(s.revokedDeviceMiddleware())
 		s.routes(se.Router)
 		return se.Next()
 	})
@@ -108,7 +110,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 
 func (s *Service) routes(r *router.Router[*core.RequestEvent]) {
 	g := r.Group("/api/field")
-	g.GET("/sync", s.handlePull)
+	g.GET("/sync", s.handlePull).Bind(compress.Gzip())
 	g.POST("/sync", s.handlePush)
 	g.POST("/enrollments", s.handleCreateEnrollment)
 	g.GET("/enrollments/{id}/qr.png", s.handleEnrollmentQR).Bind(apis.SkipSuccessActivityLog())

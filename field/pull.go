@@ -177,7 +177,7 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 			out.Updated, err = syncedRows(tx, t, version, where, params)
 		} else {
 			// Small reference tables: sent whole on every pull.
-			out.Updated, err = s.referenceRows(tx, t, p)
+			out.Updated, err = s.referenceRows(tx, t, p, version)
 		}
 		if err != nil {
 			return nil, err
@@ -189,20 +189,32 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 	return resp, nil
 }
 
-// syncedRows reads the wire form of contacts or outreach sessions for a
-// client of schema version version: the columns its schema has, legacy
-// columns mapped down from the schema-3 fields.
+// syncedRows reads the wire form of a writable table's records.
 func syncedRows(tx *dbx.Tx, t *table, version int, where dbx.Expression, params dbx.Params) ([]map[string]any, error) {
-	cols := []string{"id", "team", "created", "updated"}
-	var stored []column // columns with a record field, in cols order after the first four
+	return wireRows(tx, t, version, func(q *dbx.SelectQuery) *dbx.SelectQuery {
+		return q.Where(where).OrderBy(cursorField).Bind(params)
+	})
+}
+
+// wireRows reads t's records in their wire form for a client of schema
+// version version: id, created_at, updated_at, team_id (writable tables)
+// and the columns of t its schema has, each encoded by its kind; legacy
+// columns are mapped down from the schema-3 fields (legacy.go). query adds
+// the condition and order.
+func wireRows(tx *dbx.Tx, t *table, version int, query func(*dbx.SelectQuery) *dbx.SelectQuery) ([]map[string]any, error) {
+	cols := []string{"id", "created", "updated"}
+	if t.writable {
+		cols = append(cols, "team")
+	}
+	first := len(cols)
+	var stored []column // the columns with a record field, in cols order from first
 	for _, c := range t.columns {
 		if !c.legacy() {
 			cols = append(cols, c.field)
 			stored = append(stored, c)
 		}
 	}
-	q := tx.Select(cols...).From(t.collection).Where(where).OrderBy("seq").Bind(params)
-	rows, err := q.Rows()
+	rows, err := query(tx.Select(cols...).From(t.collection)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", t.name, err)
 	}
@@ -217,7 +229,7 @@ func syncedRows(tx *dbx.Tx, t *table, version int, where dbx.Expression, params 
 	byField := func(field string) string {
 		for i, c := range stored {
 			if c.field == field {
-				return asString(vals[4+i])
+				return asString(vals[first+i])
 			}
 		}
 		return ""
@@ -228,14 +240,16 @@ func syncedRows(tx *dbx.Tx, t *table, version int, where dbx.Expression, params 
 		}
 		rec := make(map[string]any, len(cols))
 		rec["id"] = asString(vals[0])
-		rec["team_id"] = asString(vals[1])
-		rec["created_at"] = millis(asString(vals[2]))
-		rec["updated_at"] = millis(asString(vals[3]))
+		rec["created_at"] = millis(asString(vals[1]))
+		rec["updated_at"] = millis(asString(vals[2]))
+		if t.writable {
+			rec["team_id"] = asString(vals[3])
+		}
 		for i, c := range stored {
 			if !c.in(version) {
 				continue
 			}
-			v := vals[4+i]
+			v := vals[first+i]
 			switch c.kind {
 			case kindSet:
 				s := asString(v)
@@ -283,53 +297,21 @@ func tombstonesSince(tx *dbx.Tx, collection, team string, from, to int64, full b
 	return append(out, ids...), nil
 }
 
-// referenceRows reads a whole pull-only reference table.
-func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal) ([]map[string]any, error) {
-	out := []map[string]any{}
-	switch t.name {
-	case "teams":
-		var rows []struct {
-			ID      string `db:"id"`
-			Code    string `db:"code"`
-			Name    string `db:"name"`
-			Created string `db:"created"`
-			Updated string `db:"updated"`
-		}
-		if err := tx.NewQuery("SELECT id, code, name, created, updated FROM teams ORDER BY code").All(&rows); err != nil {
-			return nil, fmt.Errorf("read teams: %w", err)
-		}
-		for _, r := range rows {
-			out = append(out, map[string]any{"id": r.ID, "code": r.Code, "name": r.Name,
-				"created_at": millis(r.Created), "updated_at": millis(r.Updated)})
-		}
-	case "workers":
-		var rows []struct {
-			ID      string `db:"id"`
-			Team    string `db:"team"`
-			Name    string `db:"name"`
-			Created string `db:"created"`
-			Updated string `db:"updated"`
-		}
-		err := tx.NewQuery("SELECT id, team, name, created, updated FROM users WHERE team = {:team} AND role IN ('worker', 'lead') ORDER BY name").
-			Bind(dbx.Params{"team": p.team}).All(&rows)
-		if err != nil {
-			return nil, fmt.Errorf("read workers: %w", err)
-		}
-		for _, r := range rows {
-			out = append(out, map[string]any{"id": r.ID, "team_id": r.Team, "name": r.Name,
-				"created_at": millis(r.Created), "updated_at": millis(r.Updated)})
-		}
-	case "info_cards":
-		return s.cardRows(tx)
+// referenceRows reads a whole pull-only reference table: the rows of the
+// caller's scope, or what the table's own reader returns.
+func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal, version int) ([]map[string]any, error) {
+	if t.rows != nil {
+		return t.rows(s, tx, p)
 	}
-	return out, nil
-}
-
-func (s *Service) cardRows(tx *dbx.Tx) ([]map[string]any, error) {
-	if s.cfg.CardRows == nil {
-		return []map[string]any{}, nil
-	}
-	return s.cfg.CardRows(tx)
+	return wireRows(tx, t, version, func(q *dbx.SelectQuery) *dbx.SelectQuery {
+		if t.scope != "" {
+			q = q.Where(dbx.NewExp(t.scope, dbx.Params{"team": p.team}))
+		}
+		if t.orderBy != "" {
+			q = q.OrderBy(t.orderBy)
+		}
+		return q
+	})
 }
 
 func asString(v any) string {

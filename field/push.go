@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -15,11 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
-
-	"uppsok/pb_migrations"
 )
-
-var uuidV4 = regexp.MustCompile(pb_migrations.UUIDv4Pattern)
 
 // pushBody is the body of a push.
 type pushBody struct {
@@ -292,61 +287,63 @@ func loadExisting(txApp core.App, t *table, ids []string) (map[string]*existing,
 	return out, nil
 }
 
-// teamRefs validates relation ids against the principal's team.
+// teamRefs checks pushed relation ids: an id must be a row of the
+// relation's target table within the caller's scope (the rows the caller's
+// tablet sees). Answers are cached for the push, and records the push
+// itself stores are added as it goes.
 type teamRefs struct {
-	app      core.App
-	team     string
-	workers  map[string]bool
-	sessions map[string]bool
+	app   core.App
+	team  string
+	known map[*table]map[string]bool
 }
 
-// resolve returns the id to store for a relation field; ok is false when the
-// pushed id was not acceptable and was cleared (or replaced by the caller's
-// own id for worker).
-func (r *teamRefs) resolve(field, id string, p principal) (string, bool) {
+func newTeamRefs(app core.App, team string) *teamRefs {
+	return &teamRefs{app: app, team: team, known: map[*table]map[string]bool{}}
+}
+
+// resolve returns the id to store for relation column c; accepted is false
+// when the pushed id was not acceptable and was cleared (or replaced by the
+// caller's own id, for a column with self).
+func (r *teamRefs) resolve(c column, id string, p principal) (stored string, accepted bool, err error) {
 	if id == "" {
-		return "", true
+		return "", true, nil
 	}
-	switch field {
-	case "worker":
-		if ok, cached := r.workers[id]; cached {
-			if ok {
-				return id, true
-			}
-		} else {
-			var n int
-			err := r.app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE id = {:id} AND team = {:team} AND role IN ('worker', 'lead')").
-				Bind(dbx.Params{"id": id, "team": r.team}).Row(&n)
-			r.workers[id] = err == nil && n == 1
-			if r.workers[id] {
-				return id, true
-			}
-		}
-		return p.workerID(), false
-	case "session":
-		if ok, cached := r.sessions[id]; cached {
-			if ok {
-				return id, true
-			}
-			return "", false
-		}
-		var n int
-		err := r.app.DB().NewQuery("SELECT COUNT(*) FROM outreach_sessions WHERE id = {:id} AND team = {:team}").
-			Bind(dbx.Params{"id": id, "team": r.team}).Row(&n)
-		r.sessions[id] = err == nil && n == 1
-		if r.sessions[id] {
-			return id, true
-		}
-		return "", false
+	ok, err := r.accepts(tableByName(c.ref), id)
+	if err != nil {
+		return "", false, err
 	}
-	return "", false
+	if ok {
+		return id, true, nil
+	}
+	if c.self {
+		return p.workerID(), false, nil
+	}
+	return "", false, nil
 }
 
-func wireName(t *table, field string) string {
-	for _, c := range t.columns {
-		if c.field == field {
-			return c.wire
-		}
+// accepts reports whether id is a row of t within the caller's scope.
+func (r *teamRefs) accepts(t *table, id string) (bool, error) {
+	if ok, cached := r.known[t][id]; cached {
+		return ok, nil
 	}
-	return field
+	where := "id = {:id}"
+	if t.scope != "" {
+		where += " AND (" + t.scope + ")"
+	}
+	var n int
+	err := r.app.DB().Select("COUNT(*)").From(t.collection).
+		Where(dbx.NewExp(where, dbx.Params{"id": id, "team": r.team})).Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("check %s id: %w", t.name, err)
+	}
+	r.add(t, id, n == 1)
+	return n == 1, nil
+}
+
+// add records whether id is an acceptable row of t.
+func (r *teamRefs) add(t *table, id string, ok bool) {
+	if r.known[t] == nil {
+		r.known[t] = map[string]bool{}
+	}
+	r.known[t][id] = ok
 }

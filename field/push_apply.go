@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -27,9 +28,12 @@ type pushTx struct {
 	today string
 	// version is the client's schema version (wire.go).
 	version int
-	ctx   context.Context
-	known map[*table]map[string]*existing
-	refs  *teamRefs
+	ctx     context.Context
+	known   map[*table]map[string]*existing
+	refs    *teamRefs
+	// final is the device record when this is a returned device's last
+	// push (nil otherwise).
+	final *core.Record
 }
 
 // errReplayed ends the transaction of a push whose idempotency key was
@@ -53,12 +57,24 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 			}
 		}
 		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(), version: version,
-			refs: &teamRefs{app: txApp, team: p.team, workers: map[string]bool{}, sessions: map[string]bool{}}}
+			refs: newTeamRefs(txApp, p.team)}
+		if p.device && isRevoked(p.record) {
+			// The last push of a returned device: checked again inside the
+			// transaction, so that two racing pushes cannot both be it.
+			dev, err := txApp.FindRecordById("devices", p.record.Id)
+			if err != nil {
+				return fmt.Errorf("reload device: %w", err)
+			}
+			if !pushFirstOpen(dev, s.cfg.Now()) {
+				return wipeError()
+			}
+			pt.final = dev
+		}
 		if err := pt.loadAndCheckConflicts(); err != nil {
 			return err
 		}
 		total := int64(0)
-		for _, t := range writableTables {
+		for _, t := range pushOrder {
 			total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
 		}
 		block, err := reserveSeq(txApp, total)
@@ -67,24 +83,34 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 		}
 		raised := &followups.Raised{}
 		pt.ctx = followups.WithRaised(withSeqBlock(context.Background(), block), raised)
-		for _, t := range writableTables {
+		for _, t := range pushOrder {
 			if err := pt.upsertAll(t); err != nil {
 				return err
 			}
 		}
-		// Deletes after upserts; contacts before the sessions they point at.
-		for i := len(writableTables) - 1; i >= 0; i-- {
-			if err := pt.deleteAll(writableTables[i]); err != nil {
+		// Deletes after upserts; a record before the records it points at.
+		for i := len(pushOrder) - 1; i >= 0; i-- {
+			if err := pt.deleteAll(pushOrder[i]); err != nil {
 				return err
 			}
 		}
-		if p.device {
+		if pt.final != nil {
+			// Pushed: the device wipes after this reply and is locked out.
+			now := s.cfg.Now().UTC()
+			pt.final.Set("final_push_at", now)
+			pt.final.Set("last_seen", now.Truncate(time.Minute))
+			pt.final.RefreshTokenKey()
+			if err := txApp.Save(pt.final); err != nil {
+				return fmt.Errorf("lock out returned device: %w", err)
+			}
+			plan.resp.Wipe = true
+		} else if p.device {
 			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
 				return fmt.Errorf("update last_seen: %w", err)
 			}
 		}
 		if len(raised.IDs) > 0 {
-			plan.resp.FollowupsRaised = map[string][]string{contactsTable.name: raised.IDs}
+			plan.resp.FollowupsRaised = map[string][]string{childRuleTable.name: raised.IDs}
 		}
 		respBody, err = json.Marshal(plan.resp)
 		if err != nil {
@@ -107,7 +133,7 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 func (pt *pushTx) loadAndCheckConflicts() error {
 	pt.known = map[*table]map[string]*existing{}
 	conflicts := map[string][]string{}
-	for _, t := range writableTables {
+	for _, t := range pushOrder {
 		ids := make([]string, 0, len(pt.plan.upserts[t])+len(pt.plan.deletes[t]))
 		for _, r := range pt.plan.upserts[t] {
 			ids = append(ids, r.id)
@@ -127,6 +153,35 @@ func (pt *pushTx) loadAndCheckConflicts() error {
 				conflicts[t.name] = append(conflicts[t.name], id)
 			}
 		}
+	}
+	if len(conflicts) > 0 && pt.final != nil {
+		// A returned device cannot pull to merge: its conflicting records
+		// are rejected (the server's version stays), the rest is applied.
+		for _, t := range pushOrder {
+			drop := map[string]bool{}
+			for _, id := range conflicts[t.name] {
+				drop[id] = true
+				pt.plan.resp.reject(t.name, id, RejectConflict)
+			}
+			if len(drop) == 0 {
+				continue
+			}
+			kept := pt.plan.upserts[t][:0]
+			for _, r := range pt.plan.upserts[t] {
+				if !drop[r.id] {
+					kept = append(kept, r)
+				}
+			}
+			pt.plan.upserts[t] = kept
+			keptDel := pt.plan.deletes[t][:0]
+			for _, id := range pt.plan.deletes[t] {
+				if !drop[id] {
+					keptDel = append(keptDel, id)
+				}
+			}
+			pt.plan.deletes[t] = keptDel
+		}
+		return nil
 	}
 	if len(conflicts) > 0 {
 		return apiError(http.StatusConflict,
@@ -181,17 +236,25 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	for f, v := range clean.values {
 		rec.Set(f, v)
 	}
-	for f, id := range clean.relations {
-		v, ok := pt.refs.resolve(f, id, p)
-		if !ok {
-			clean.sanitized = append(clean.sanitized, wireName(t, f))
+	for _, c := range t.columns {
+		if c.kind != kindRelation {
+			continue
 		}
-		rec.Set(f, v)
+		if id, pushed := clean.relations[c.field]; pushed {
+			v, accepted, err := pt.refs.resolve(c, id, p)
+			if err != nil {
+				return err
+			}
+			if !accepted {
+				clean.sanitized = append(clean.sanitized, c.wire)
+			}
+			rec.Set(c.field, v)
+		}
+		if isNew && c.self && rec.GetString(c.field) == "" && p.workerID() != "" {
+			rec.Set(c.field, p.workerID())
+		}
 	}
-	if isNew && rec.GetString("worker") == "" && p.workerID() != "" {
-		rec.Set("worker", p.workerID())
-	}
-	if clean.personCode != "" && t.name == "contacts" {
+	if clean.personCode != "" && t.personCode {
 		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
 			rec.Set("person_key", h)
 		}
@@ -203,9 +266,7 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	if err := pt.tx.SaveNoValidateWithContext(pt.ctx, rec); err != nil {
 		return fmt.Errorf("save %s %s: %w", t.name, pr.id, err)
 	}
-	if t == &sessionsTable {
-		pt.refs.sessions[pr.id] = true
-	}
+	pt.refs.add(t, pr.id, true)
 	if len(clean.sanitized) > 0 {
 		if resp.Sanitized[t.name] == nil {
 			resp.Sanitized[t.name] = map[string][]string{}

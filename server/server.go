@@ -119,6 +119,7 @@ func Register(app core.App, opts Options) (*App, error) {
 	})
 
 	registerPrivacyHooks(app, a)
+	registerLoginLimit(app, opts.Now)
 
 	// The person-code key never goes into a backup (a backup must not hold
 	// both the hashes and the key), and a restore keeps the key in place.
