@@ -30,13 +30,17 @@ const CodeLength = 8
 type Config struct {
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// QuickExitURL is where the pages' quick-exit button leaves to
+	// (settings.DefaultQuickExitURL if "").
+	QuickExitURL string
 }
 
 // Service serves the card routes.
 type Service struct {
-	app core.App
-	now func() time.Time
-	loc *time.Location
+	app       core.App
+	now       func() time.Time
+	loc       *time.Location
+	quickExit string
 }
 
 // Register adds the card hooks and routes:
@@ -46,7 +50,7 @@ type Service struct {
 //	GET /api/cards/{code}/qr.png|qr.svg  QR image of a card (leads, admins)
 //	GET /api/cards/sheet.pdf             A4 sheet of cut-out cards (leads, admins)
 func Register(app core.App, cfg Config) *Service {
-	s := &Service{app: app, now: cfg.Now}
+	s := &Service{app: app, now: cfg.Now, quickExit: cfg.QuickExitURL}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -6,20 +6,13 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"uppsok/settings"
 	"uppsok/taxonomy"
 )
-
-// EnvQuickExitURL names the environment variable with the page the
-// quick-exit button leaves to (default DefaultQuickExitURL).
-const EnvQuickExitURL = "UPPSOK_QUICK_EXIT_URL"
-
-// DefaultQuickExitURL is an innocuous page to leave to.
-const DefaultQuickExitURL = "https://www.google.com/"
 
 // NationalAdviceLine is shown when a card or page is unknown.
 const NationalAdviceLine = "020-390 000"
@@ -108,11 +101,12 @@ var exitLabels = map[string]string{
 	"pl": "Opuść stronę", "bg": "Напусни страницата", "hu": "Oldal elhagyása", "th": "ออกจากหน้านี้",
 }
 
-func exitURL() string {
-	if v := strings.TrimSpace(os.Getenv(EnvQuickExitURL)); v != "" {
-		return v
+// exitURL is where the quick-exit button leaves to (Config.QuickExitURL).
+func (s *Service) exitURL() string {
+	if s.quickExit != "" {
+		return s.quickExit
 	}
-	return DefaultQuickExitURL
+	return settings.DefaultQuickExitURL
 }
 
 // telURI turns a Swedish number into an international tel: URI.
@@ -191,7 +185,7 @@ func (s *Service) handlePage(e *core.RequestEvent) error {
 	if len(pages) == 0 {
 		return s.renderUnknown(e)
 	}
-	v := pageView{Lang: lang, Dir: dir(lang), Title: pages[0].GetString("title"), ExitURL: exitURL(),
+	v := pageView{Lang: lang, Dir: dir(lang), Title: pages[0].GetString("title"), ExitURL: s.exitURL(),
 		ExitLabel: exitLabels[lang], Footer: "Stockholms stad · Ingen information om ditt besök sparas. / No information about your visit is stored."}
 	if v.ExitLabel == "" {
 		v.ExitLabel = exitLabels["en"]
@@ -205,7 +199,7 @@ func (s *Service) handlePage(e *core.RequestEvent) error {
 // renderUnknown answers an unknown card or page kindly, with the national
 // advice line.
 func (s *Service) renderUnknown(e *core.RequestEvent) error {
-	v := pageView{Lang: "sv", Dir: "ltr", Title: "Stöd och information / Support and information", ExitURL: exitURL(),
+	v := pageView{Lang: "sv", Dir: "ltr", Title: "Stöd och information / Support and information", ExitURL: s.exitURL(),
 		ExitLabel: exitLabels["sv"], Footer: "Stockholms stad"}
 	v.Sections = []sectionView{
 		{Lang: "sv", Dir: "ltr", Title: "Sidan finns inte, men stödet finns",

@@ -154,3 +154,28 @@ func TestActivityCountsOnly(t *testing.T) {
 		t.Errorf("%d weeks, first monday %s; want 53 from 2025-12-29", len(out.Weeks), out.Weeks[0].Monday)
 	}
 }
+
+// TestFollowUpMailLinksToConsole: the lead's e-mail about a new follow-up
+// opens it in the console, at the public address.
+func TestFollowUpMailLinksToConsole(t *testing.T) {
+	env := testenv.New(t)
+	mika := env.TeamID(t, "mika")
+	env.User(t, "lead@mika.se", "lead", mika)
+	env.App.Settings().SMTP.Enabled = true
+	env.App.Settings().SMTP.Host = "127.0.0.1"
+	env.App.Settings().Meta.SenderAddress = "uppsok@stockholm.se"
+	env.App.Settings().Meta.AppURL = "https://uppsok.stockholm.example"
+	saveContact(t, env, mika, "2026-03-02", map[string]any{"age_band": "15_17", "role": "sells_sex", "assessment": "suspected_trafficking"})
+	fus, err := env.Core.FindAllRecords("follow_ups")
+	if err != nil || len(fus) != 1 {
+		t.Fatalf("follow-ups: %d %v", len(fus), err)
+	}
+	msgs := env.App.TestMailer.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d mails, want 1", len(msgs))
+	}
+	want := "https://uppsok.stockholm.example/console/#/uppfoljningar/" + fus[0].Id
+	if !strings.Contains(msgs[0].Text, want) {
+		t.Errorf("mail text lacks %s:\n%s", want, msgs[0].Text)
+	}
+}

@@ -1,6 +1,7 @@
 package exports
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -12,6 +13,80 @@ import (
 
 	"uppsok/taxonomy"
 )
+
+// Sources of the tables.
+const (
+	srcContacts  = "contacts"
+	srcSessions  = "sessions"
+	srcCardScans = "card_scans"
+)
+
+// source describes where rows come from: the FROM clause, the date column
+// that places a row in a period, the text columns dimensions may read, the
+// integer columns tables may weigh by, and the person-code column.
+type source struct {
+	name    string
+	from    string
+	date    string
+	columns map[string]string // name → SQL expression (text)
+	weights map[string]string // name → SQL expression (integer)
+	person  string            // column holding the person code ("" none)
+}
+
+func (s *source) hasColumn(c string) bool { _, ok := s.columns[c]; return ok }
+func (s *source) hasWeight(w string) bool { _, ok := s.weights[w]; return ok }
+
+func sameNames(names ...string) map[string]string {
+	m := map[string]string{}
+	for _, n := range names {
+		m[n] = n
+	}
+	return m
+}
+
+// withColumns returns m with extra added.
+func withColumns(m, extra map[string]string) map[string]string {
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+// sources are the tables' sources by name.
+var sources = map[string]*source{
+	srcContacts: {
+		name: srcContacts,
+		// A year is most of the table: a sequential scan beats an index
+		// walk with a lookup per row.
+		from: "contacts NOT INDEXED",
+		date: "occurred_on",
+		columns: withColumns(sameNames("team", "channel", "daypart", "area", "arena", "role", "age_band", "gender", "origin_region",
+			"assessment", "language", "platforms", "purposes", "actions", "person_key",
+			"interpreting", "control", "vulnerabilities", "risk_groups", "compensation"),
+			// Schema 3 split the old indicators into control and
+			// vulnerabilities (codes of the same names): their union is the
+			// old list's column, so its tables count as before.
+			map[string]string{"indicators": "(control || vulnerabilities)"}),
+		weights: map[string]string{"cards_given": "CAST(cards_given AS INTEGER)"},
+		person:  "person_key",
+	},
+	srcSessions: {
+		name:    srcSessions,
+		from:    "outreach_sessions",
+		date:    "started_on",
+		columns: sameNames("kind", "area"),
+		weights: map[string]string{"duration_minutes": "CAST(duration_minutes AS INTEGER)", "persons_observed": "CAST(persons_observed AS INTEGER)",
+			"ads_reviewed": "CAST(ads_reviewed AS INTEGER)", "messages_sent": "CAST(messages_sent AS INTEGER)"},
+	},
+	srcCardScans: {
+		name: srcCardScans,
+		from: "card_scans s JOIN info_cards c ON c.id = s.card JOIN info_pages p ON p.id = c.page",
+		date: "s.day",
+		columns: map[string]string{"page_language": "IFNULL(p.language, '')", "audience": "IFNULL(p.audience, '')",
+			"campaign": "IFNULL(c.campaign, '')"},
+		weights: map[string]string{"count": "CAST(IFNULL(s.count, 0) AS INTEGER)"},
+	},
+}
 
 // index maps the codes of a list to their positions.
 type index map[string]int
@@ -55,163 +130,293 @@ func (ix index) mask(raw string) uint64 {
 	}
 }
 
-// Slots of the dimensions in a contactRow (arrays, not maps: a year can be
-// a million rows).
-var valSlot = map[string]int{"team": 0, "channel": 1, "assessment": 2, "age_band": 3, "gender": 4, "arena": 5,
-	"origin_region": 6, "kind": 7, "area": 8, "language": 9, "audience": 10}
-
-var maskSlot = map[string]int{"platform": 0, "indicator": 1, "purpose": 2, "action": 3}
-
-// contactRow is one contact (or session, or scan group) reduced to code
-// positions.
-type contactRow struct {
-	vals      [11]int
-	masks     [4]uint64
-	personKey string
-	cards     int
+// slot is one dimension's place in a row: its value (single) or mask (set).
+type slot struct {
+	dim    Dim
+	fields []int // positions of its columns in the selected line
+	ix     index
+	pos    int // index into row.vals or row.masks
 }
 
-func newRow() *contactRow {
-	r := &contactRow{}
-	for i := range r.vals {
-		r.vals[i] = -1
-	}
-	return r
+// row is one source row reduced to code positions (arrays, not maps: a
+// year can be a million rows).
+type row struct {
+	vals    []int
+	masks   []uint64
+	weights []int
+	person  string
 }
 
-// accumulator counts one table.
-type accumulator struct {
-	def    *TableDef
-	counts [][]int // [a+1][b+1], last index = margin; 1-dim tables use b = 0
-	// persons: per person key, the union of codes seen (1-dim tables).
-	persons map[string]uint64
-	filter  func(*contactRow) bool
+// layout is how one source is read for a set of tables: the columns to
+// select and the slot of each dimension, derived from the definitions.
+type layout struct {
+	src     *source
+	cols    []string // selected columns; cols[0] is the date
+	single  []*slot
+	sets    []*slot
+	byDim   map[string]*slot
+	weights []string
+	person  int // field of the person code, or -1
+	buf     []string
+	args    []string
 }
 
-func newAccumulator(def *TableDef, indexes map[string]index) *accumulator {
-	a := &accumulator{def: def}
-	na := len(def.Dims[0].List.Codes)
-	nb := 0
-	if len(def.Dims) > 1 {
-		nb = len(def.Dims[1].List.Codes)
-	}
-	a.counts = make([][]int, na+1)
-	for i := range a.counts {
-		a.counts[i] = make([]int, nb+1)
-	}
-	if def.Unit == UnitPersons {
-		a.persons = map[string]uint64{}
-	}
-	type cond struct {
-		slot int
-		pos  int
-	}
-	var conds []cond
-	noCode := false
-	for k, v := range def.Fixed {
-		if k == "has_person_code" {
-			noCode = v == "no"
-			continue
-		}
-		conds = append(conds, cond{valSlot[k], indexes[k].of(v)})
-	}
-	a.filter = func(r *contactRow) bool {
-		if noCode && r.personKey != "" {
-			return false
-		}
-		for _, c := range conds {
-			if r.vals[c.slot] != c.pos {
-				return false
+func newLayout(src *source, defs []*TableDef) *layout {
+	l := &layout{src: src, cols: []string{src.date}, byDim: map[string]*slot{}, person: -1}
+	field := func(c string) int {
+		for i, have := range l.cols {
+			if have == c && i > 0 {
+				return i
 			}
 		}
-		return true
+		l.cols = append(l.cols, c)
+		return len(l.cols) - 1
+	}
+	use := func(d Dim) {
+		if _, ok := l.byDim[d.Name]; ok {
+			return
+		}
+		s := &slot{dim: d, ix: newIndex(d.List)}
+		for _, c := range d.Columns {
+			s.fields = append(s.fields, field(c))
+		}
+		if d.Set {
+			s.pos = len(l.sets)
+			l.sets = append(l.sets, s)
+		} else {
+			s.pos = len(l.single)
+			l.single = append(l.single, s)
+		}
+		l.byDim[d.Name] = s
+	}
+	for _, def := range defs {
+		for _, d := range def.Dims {
+			use(d)
+		}
+		for name := range def.Fixed {
+			use(def.catalogue[name])
+		}
+		if def.Weight != "" && indexOf(l.weights, def.Weight) < 0 {
+			l.weights = append(l.weights, def.Weight)
+		}
+		if def.Unit == UnitPersons && l.person < 0 {
+			l.person = field(src.person)
+		}
+	}
+	return l
+}
+
+// query is the SELECT of the layout: one text column per row (fetching many
+// columns costs a conversion each; the fields are split without copying).
+func (l *layout) query(where string) string {
+	exprs := make([]string, 0, len(l.cols)+len(l.weights))
+	for i, c := range l.cols {
+		if i == 0 {
+			exprs = append(exprs, c)
+		} else {
+			exprs = append(exprs, l.src.columns[c])
+		}
+	}
+	for _, w := range l.weights {
+		exprs = append(exprs, l.src.weights[w])
+	}
+	return "SELECT " + strings.Join(exprs, " || char(31) || ") + " FROM " + l.src.from + " WHERE " + where
+}
+
+// fill parses a selected line into r; it returns the line's date.
+func (l *layout) fill(line string, r *row) (string, error) {
+	n := len(l.cols) + len(l.weights)
+	if cap(l.buf) < n {
+		l.buf = make([]string, n)
+	}
+	f := l.buf[:n]
+	if !splitFields(line, f) {
+		return "", fmt.Errorf("%d fields expected", n)
+	}
+	for _, s := range l.single {
+		if s.dim.Derive == nil {
+			r.vals[s.pos] = s.ix.of(f[s.fields[0]])
+			continue
+		}
+		l.args = l.args[:0]
+		for _, fi := range s.fields {
+			l.args = append(l.args, f[fi])
+		}
+		r.vals[s.pos] = s.ix.of(s.dim.Derive(l.args))
+	}
+	for _, s := range l.sets {
+		r.masks[s.pos] = s.ix.mask(f[s.fields[0]])
+	}
+	for i := range l.weights {
+		w, err := strconv.Atoi(f[len(l.cols)+i])
+		if err != nil {
+			return "", fmt.Errorf("weight %s: %w", l.weights[i], err)
+		}
+		r.weights[i] = w
+	}
+	if l.person >= 0 {
+		r.person = f[l.person]
+	}
+	return f[0], nil
+}
+
+func (l *layout) newRow() *row {
+	return &row{vals: make([]int, len(l.single)), masks: make([]uint64, len(l.sets)), weights: make([]int, len(l.weights))}
+}
+
+// cond is one population restriction of a table.
+type cond struct {
+	set  bool
+	pos  int
+	code int
+}
+
+// personCells is what one person contributed to a persons table.
+type personCells struct {
+	seen        bool
+	a, b, pairs uint64
+}
+
+// accumulator counts one table of one period.
+type accumulator struct {
+	def        *TableDef
+	a, b       *slot // b is nil for a one-way table
+	na, nb     int   // codes of a and b (nb = 0 for one-way)
+	counts     []int // [(na+1)×(nb+1)], the last index of each dimension is its margin
+	conds      []cond
+	weight     int // index into row.weights, or −1
+	persons    []personCells
+	bufA, bufB []int
+}
+
+func newAccumulator(def *TableDef, l *layout) *accumulator {
+	a := &accumulator{def: def, a: l.byDim[def.Dims[0].Name], weight: indexOf(l.weights, def.Weight)}
+	a.na = len(def.Dims[0].List.Codes)
+	if len(def.Dims) > 1 {
+		a.b = l.byDim[def.Dims[1].Name]
+		a.nb = len(def.Dims[1].List.Codes)
+	}
+	a.counts = make([]int, (a.na+1)*(a.nb+1))
+	for name, code := range def.Fixed {
+		s := l.byDim[name]
+		a.conds = append(a.conds, cond{set: s.dim.Set, pos: s.pos, code: s.ix[code]})
+	}
+	if def.Unit == UnitPersons {
+		a.persons = []personCells{}
 	}
 	return a
 }
 
-// positions returns the code positions of dim d in r.
-func positions(d Dim, r *contactRow, buf []int) []int {
+func (a *accumulator) positions(s *slot, r *row, buf []int) []int {
 	buf = buf[:0]
-	if d.Set {
-		m := r.masks[maskSlot[d.Name]]
-		for m != 0 {
-			p := bits.TrailingZeros64(m)
-			buf = append(buf, p)
-			m &^= 1 << uint(p)
+	if s.dim.Set {
+		for m := r.masks[s.pos]; m != 0; m &= m - 1 {
+			buf = append(buf, bits.TrailingZeros64(m))
 		}
 		return buf
 	}
-	if p := r.vals[valSlot[d.Name]]; p >= 0 {
+	if p := r.vals[s.pos]; p >= 0 {
 		buf = append(buf, p)
 	}
 	return buf
 }
 
-func (a *accumulator) add(r *contactRow, weight int, bufA, bufB []int) {
-	if !a.filter(r) {
-		return
-	}
-	def := a.def
-	if def.Unit == UnitPersons {
-		if r.personKey == "" {
+// add counts r (pid is the row's person index, −1 without a code).
+func (a *accumulator) add(r *row, pid int) {
+	for _, c := range a.conds {
+		if c.set {
+			if r.masks[c.pos]&(1<<uint(c.code)) == 0 {
+				return
+			}
+		} else if r.vals[c.pos] != c.code {
 			return
 		}
-		var m uint64
-		for _, p := range positions(def.Dims[0], r, bufA) {
-			m |= 1 << uint(p)
+	}
+	w := 1
+	if a.weight >= 0 {
+		w = r.weights[a.weight]
+	}
+	a.bufA = a.positions(a.a, r, a.bufA)
+	if a.b != nil {
+		a.bufB = a.positions(a.b, r, a.bufB)
+	}
+	if a.persons != nil {
+		if pid < 0 {
+			return
 		}
-		a.persons[r.personKey] |= m
+		for len(a.persons) <= pid {
+			a.persons = append(a.persons, personCells{})
+		}
+		pc := &a.persons[pid]
+		pc.seen = true
+		for _, i := range a.bufA {
+			pc.a |= 1 << uint(i)
+			for _, j := range a.bufB {
+				pc.pairs |= 1 << uint(i*a.nb+j)
+			}
+		}
+		for _, j := range a.bufB {
+			pc.b |= 1 << uint(j)
+		}
 		return
 	}
-	pa := positions(def.Dims[0], r, bufA)
-	ta := len(a.counts) - 1
-	if len(def.Dims) == 1 {
-		for _, p := range pa {
-			a.counts[p][0] += weight
+	stride := a.nb + 1
+	if a.b == nil {
+		for _, i := range a.bufA {
+			a.counts[i] += w
 		}
-		a.counts[ta][0] += weight
+		a.counts[a.na] += w
 		return
 	}
-	pb := positions(def.Dims[1], r, bufB)
-	tb := len(a.counts[0]) - 1
-	for _, i := range pa {
-		for _, j := range pb {
-			a.counts[i][j] += weight
+	for _, i := range a.bufA {
+		for _, j := range a.bufB {
+			a.counts[i*stride+j] += w
 		}
-		a.counts[i][tb] += weight
+		a.counts[i*stride+a.nb] += w
 	}
-	for _, j := range pb {
-		a.counts[ta][j] += weight
+	for _, j := range a.bufB {
+		a.counts[a.na*stride+j] += w
 	}
-	a.counts[ta][tb] += weight
+	a.counts[a.na*stride+a.nb] += w
 }
 
 // table turns the counts into cells (margins last).
 func (a *accumulator) table(p Period) *Table {
 	def := a.def
-	if a.persons != nil {
-		for _, m := range a.persons {
-			for m2 := m; m2 != 0; {
-				pos := bits.TrailingZeros64(m2)
-				a.counts[pos][0]++
-				m2 &^= 1 << uint(pos)
-			}
-			a.counts[len(a.counts)-1][0]++
+	stride := a.nb + 1
+	for _, pc := range a.persons {
+		if !pc.seen {
+			continue
 		}
+		for m := pc.a; m != 0; m &= m - 1 {
+			a.counts[bits.TrailingZeros64(m)*stride+a.nb]++
+		}
+		for m := pc.b; m != 0; m &= m - 1 {
+			a.counts[a.na*stride+bits.TrailingZeros64(m)]++
+		}
+		for m := pc.pairs; m != 0; m &= m - 1 {
+			x := bits.TrailingZeros64(m)
+			a.counts[(x/a.nb)*stride+x%a.nb]++
+		}
+		a.counts[a.na*stride+a.nb]++
 	}
-	t := &Table{Def: def, Period: p}
 	codesA := append(def.Dims[0].List.Values(), Total)
-	if len(def.Dims) == 1 {
+	var cells []Cell
+	if a.b == nil {
 		for i, c := range codesA {
-			t.Cells = append(t.Cells, Cell{Dims: map[string]string{def.Dims[0].Name: c}, Value: a.counts[i][0]})
+			cells = append(cells, Cell{Dims: map[string]string{def.Dims[0].Name: c}, Value: a.counts[i]})
 		}
-		return t
+	} else {
+		codesB := append(def.Dims[1].List.Values(), Total)
+		for i, ca := range codesA {
+			for j, cb := range codesB {
+				cells = append(cells, Cell{Dims: map[string]string{def.Dims[0].Name: ca, def.Dims[1].Name: cb}, Value: a.counts[i*stride+j]})
+			}
+		}
 	}
-	codesB := append(def.Dims[1].List.Values(), Total)
-	for i, ca := range codesA {
-		for j, cb := range codesB {
-			t.Cells = append(t.Cells, Cell{Dims: map[string]string{def.Dims[0].Name: ca, def.Dims[1].Name: cb}, Value: a.counts[i][j]})
-		}
+	t := newTable(def, p, cells)
+	if def.Unit == UnitHours {
+		hoursFromMinutes(t)
 	}
 	return t
 }
@@ -221,260 +426,124 @@ type Source struct {
 	App core.App
 }
 
-// teamCodes lists the teams as a code list (code, Swedish name) and maps
-// team record ids to codes.
-func (s Source) teamCodes() ([]taxonomy.Code, map[string]string, error) {
-	var rows []struct {
+// Dynamic reads the code lists that live in the database: teams, card
+// campaigns, and whether the card collections exist.
+func (s Source) Dynamic() (Dynamic, error) {
+	var teams []struct {
 		ID   string `db:"id"`
 		Code string `db:"code"`
 		Name string `db:"name"`
 	}
-	if err := s.App.DB().NewQuery("SELECT id, code, name FROM teams ORDER BY code").All(&rows); err != nil {
-		return nil, nil, fmt.Errorf("read teams: %w", err)
+	if err := s.App.DB().NewQuery("SELECT id, code, name FROM teams ORDER BY code").All(&teams); err != nil {
+		return Dynamic{}, fmt.Errorf("read teams: %w", err)
 	}
-	codes := make([]taxonomy.Code, 0, len(rows))
-	byID := map[string]string{}
-	for _, r := range rows {
-		codes = append(codes, taxonomy.Code{Code: r.Code, SV: r.Name, EN: r.Name})
-		byID[r.ID] = r.Code
+	dyn := Dynamic{TeamByID: map[string]string{}}
+	for _, r := range teams {
+		dyn.Teams = append(dyn.Teams, taxonomy.Code{Code: r.Code, SV: r.Name, EN: r.Name})
+		dyn.TeamByID[r.ID] = r.Code
 	}
-	return codes, byID, nil
+	if _, err := s.App.FindCollectionByNameOrId("card_scans"); err == nil {
+		dyn.Cards = true
+		var campaigns []string
+		if err := s.App.DB().NewQuery("SELECT DISTINCT campaign FROM info_cards WHERE campaign != '' ORDER BY campaign").Column(&campaigns); err != nil {
+			return Dynamic{}, fmt.Errorf("read campaigns: %w", err)
+		}
+		for _, c := range campaigns {
+			dyn.Campaigns = append(dyn.Campaigns, taxonomy.Code{Code: c, SV: c, EN: c})
+		}
+		dyn.Campaigns = append(dyn.Campaigns, taxonomy.Code{Code: taxonomy.Unknown, SV: "Utan kampanj", EN: "No campaign"})
+	}
+	return dyn, nil
 }
 
-// Count builds every table of defs for period p.
-func (s Source) Count(defs []*TableDef, p Period) ([]*Table, error) {
-	out, err := s.CountPeriods(defs, []Period{p})
-	if err != nil {
-		return nil, err
-	}
-	return out[0], nil
-}
-
-// periodAccs are the accumulators of one period.
-type periodAccs struct {
-	p                             Period
-	from, to                      string
-	contacts, sessions, cardScans []*accumulator
-	cardsGiven                    *accumulator
-}
-
-// CountPeriods builds every table of defs for each period, reading the
-// contacts of all the periods in one pass (a sequential scan: a year is
-// most of the table, and the scan beats an index walk with a lookup per
-// row) and the small session and scan tables once per period.
-func (s Source) CountPeriods(defs []*TableDef, periods []Period) ([][]*Table, error) {
-	_, teamByID, err := s.teamCodes()
-	if err != nil {
-		return nil, err
-	}
-	indexes := map[string]index{}
+// CountPeriods builds the tables of defs for each period (the coarse set
+// for a tertial), reading each source once for all the periods. The
+// tables come back in the order of defs. The counts are raw: disclosure
+// control comes after.
+func (s Source) CountPeriods(ctx context.Context, defs []*TableDef, periods []Period) ([][]*Table, error) {
+	bySource := map[string][]*TableDef{}
+	var order []string
 	for _, d := range defs {
-		for _, dim := range d.Dims {
-			indexes[dim.Name] = newIndex(dim.List)
+		if _, ok := bySource[d.Source]; !ok {
+			order = append(order, d.Source)
 		}
+		bySource[d.Source] = append(bySource[d.Source], d)
 	}
-	for _, l := range []taxonomy.List{taxonomy.Channel, taxonomy.Assessment} {
-		if _, ok := indexes[l.Name]; !ok {
-			indexes[l.Name] = newIndex(l)
+	accs := make([]map[*TableDef]*accumulator, len(periods))
+	for i := range accs {
+		accs[i] = map[*TableDef]*accumulator{}
+	}
+	for _, name := range order {
+		if err := s.scan(ctx, sources[name], bySource[name], periods, accs); err != nil {
+			return nil, err
 		}
-	}
-
-	sets := make([]*periodAccs, len(periods))
-	for i, p := range periods {
-		pa := &periodAccs{p: p, from: p.From().Format(time.DateOnly), to: p.To().Format(time.DateOnly)}
-		for _, d := range defs {
-			a := newAccumulator(d, indexes)
-			switch {
-			case d.ID == "cards_given_by_channel":
-				pa.cardsGiven = a
-			case d.Unit == UnitSessions || d.Unit == UnitHours || d.ID == "observed_by_kind" || d.ID == "ads_reviewed_by_kind" || d.ID == "messages_sent_by_kind":
-				pa.sessions = append(pa.sessions, a)
-			case d.ID == "card_scans_by_language_audience":
-				pa.cardScans = append(pa.cardScans, a)
-			default:
-				pa.contacts = append(pa.contacts, a)
-			}
-		}
-		sets[i] = pa
-	}
-
-	if err := s.scanContacts(sets, teamByID, indexes); err != nil {
-		return nil, err
 	}
 	out := make([][]*Table, len(periods))
-	for i, pa := range sets {
-		if err := s.scanSessions(pa.from, pa.to, indexes, pa.sessions); err != nil {
-			return nil, err
-		}
-		if err := s.scanCardScans(pa.from, pa.to, indexes, pa.cardScans); err != nil {
-			return nil, err
-		}
-		for _, d := range defs {
-			for _, group := range [][]*accumulator{pa.contacts, pa.sessions, pa.cardScans, {pa.cardsGiven}} {
-				for _, a := range group {
-					if a != nil && a.def == d {
-						t := a.table(pa.p)
-						if d.Unit == UnitHours {
-							hoursFromMinutes(t)
-						}
-						out[i] = append(out[i], t)
-					}
-				}
-			}
+	for i, p := range periods {
+		for _, d := range forPeriod(defs, p) {
+			out[i] = append(out[i], accs[i][d].table(p))
 		}
 	}
 	return out, nil
 }
 
-func (s Source) scanContacts(sets []*periodAccs, teamByID map[string]string, ix map[string]index) error {
-	where := ""
-	params := dbx.Params{}
-	for i, pa := range sets {
-		if i > 0 {
-			where += " OR "
-		}
-		where += fmt.Sprintf("(occurred_on >= {:f%d} AND occurred_on <= {:t%d})", i, i)
-		params[fmt.Sprintf("f%d", i)] = pa.from
-		params[fmt.Sprintf("t%d", i)] = pa.to
+// scan reads one source for every period and counts its tables.
+func (s Source) scan(ctx context.Context, src *source, defs []*TableDef, periods []Period, accs []map[*TableDef]*accumulator) error {
+	l := newLayout(src, defs)
+	type span struct {
+		from, to string
+		accs     []*accumulator
+		persons  map[string]int
 	}
-	// One text column per row: fetching 14 columns costs a conversion each,
-	// and the fields are split in Go without copying.
-	rows, err := s.App.DB().NewQuery(`SELECT occurred_on || char(31) || team || char(31) || channel || char(31) ||
-		age_band || char(31) || gender || char(31) || arena || char(31) || origin_region || char(31) || assessment || char(31) ||
-		platforms || char(31) || control || vulnerabilities || char(31) || purposes || char(31) || actions || char(31) || person_key || char(31) ||
-		CAST(cards_given AS INTEGER)
-		FROM contacts NOT INDEXED WHERE ` + where).Bind(params).Rows()
+	spans := make([]*span, len(periods))
+	var where []string
+	params := dbx.Params{}
+	for i, p := range periods {
+		sp := &span{from: p.From().Format(time.DateOnly), to: p.To().Format(time.DateOnly), persons: map[string]int{}}
+		for _, d := range forPeriod(defs, p) {
+			a := newAccumulator(d, l)
+			accs[i][d] = a
+			sp.accs = append(sp.accs, a)
+		}
+		spans[i] = sp
+		where = append(where, fmt.Sprintf("(%s >= {:f%d} AND %s <= {:t%d})", src.date, i, src.date, i))
+		params[fmt.Sprintf("f%d", i)] = sp.from
+		params[fmt.Sprintf("t%d", i)] = sp.to
+	}
+	rows, err := s.App.DB().NewQuery(l.query(strings.Join(where, " OR "))).WithContext(ctx).Bind(params).Rows()
 	if err != nil {
-		return fmt.Errorf("read contacts: %w", err)
+		return fmt.Errorf("read %s: %w", src.name, err)
 	}
 	defer rows.Close()
 	var line string
-	var f [14]string
-	r := newRow()
-	bufA, bufB := make([]int, 0, 32), make([]int, 0, 32)
-	teamIx := ix["team"]
-	for rows.Next() {
+	r := l.newRow()
+	for n := 0; rows.Next(); n++ {
+		if n&4095 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err := rows.Scan(&line); err != nil {
-			return fmt.Errorf("scan contact: %w", err)
+			return fmt.Errorf("scan %s: %w", src.name, err)
 		}
-		if !splitFields(line, f[:]) {
-			return fmt.Errorf("scan contact: %d fields expected", len(f))
+		day, err := l.fill(line, r)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", src.name, err)
 		}
-		day, team, channel, age, gender, arena, origin, assess := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]
-		platforms, indicators, purposes, actions, personKey := f[8], f[9], f[10], f[11], f[12]
-		cards, _ := strconv.Atoi(f[13])
-		var pa *periodAccs
-		for _, cand := range sets {
-			if day >= cand.from && day <= cand.to {
-				pa = cand
-				break
+		// Periods may overlap (a year and its tertial): a row counts in each.
+		for _, sp := range spans {
+			if day < sp.from || day > sp.to {
+				continue
 			}
-		}
-		if pa == nil {
-			continue
-		}
-		if teamIx != nil {
-			r.vals[0] = teamIx.of(teamByID[team])
-		}
-		r.vals[1] = ix["channel"].of(channel)
-		r.vals[2] = ix["assessment"].of(assess)
-		for _, f := range []struct {
-			slot int
-			dim  string
-			code string
-		}{{3, "age_band", age}, {4, "gender", gender}, {5, "arena", arena}, {6, "origin_region", origin}} {
-			if i, ok := ix[f.dim]; ok {
-				r.vals[f.slot] = i.of(f.code)
+			pid := -1
+			if r.person != "" {
+				var ok bool
+				if pid, ok = sp.persons[r.person]; !ok {
+					pid = len(sp.persons)
+					sp.persons[r.person] = pid
+				}
 			}
-		}
-		for _, f := range []struct {
-			slot int
-			dim  string
-			raw  string
-		}{{0, "platform", platforms}, {1, "indicator", indicators}, {2, "purpose", purposes}, {3, "action", actions}} {
-			if i, ok := ix[f.dim]; ok {
-				r.masks[f.slot] = i.mask(f.raw)
+			for _, a := range sp.accs {
+				a.add(r, pid)
 			}
-		}
-		r.personKey = personKey
-		r.cards = cards
-		for _, a := range pa.contacts {
-			a.add(r, 1, bufA, bufB)
-		}
-		if pa.cardsGiven != nil {
-			pa.cardsGiven.add(r, r.cards, bufA, bufB)
-		}
-	}
-	return rows.Err()
-}
-
-func (s Source) scanSessions(from, to string, ix map[string]index, accs []*accumulator) error {
-	if len(accs) == 0 {
-		return nil
-	}
-	rows, err := s.App.DB().NewQuery(`SELECT kind, area, duration_minutes, persons_observed, ads_reviewed, messages_sent
-		FROM outreach_sessions WHERE started_on >= {:from} AND started_on <= {:to}`).
-		Bind(dbx.Params{"from": from, "to": to}).Rows()
-	if err != nil {
-		return fmt.Errorf("read sessions: %w", err)
-	}
-	defer rows.Close()
-	var kind, area string
-	var minutes, observed, ads, messages float64
-	r := newRow()
-	bufA, bufB := make([]int, 0, 8), make([]int, 0, 8)
-	for rows.Next() {
-		if err := rows.Scan(&kind, &area, &minutes, &observed, &ads, &messages); err != nil {
-			return fmt.Errorf("scan session: %w", err)
-		}
-		r.vals[7] = ix["kind"].of(kind)
-		if i, ok := ix["area"]; ok {
-			r.vals[8] = i.of(area)
-		}
-		for _, a := range accs {
-			w := 1
-			switch {
-			case a.def.Unit == UnitHours:
-				w = int(minutes)
-			case a.def.ID == "observed_by_kind":
-				w = int(observed)
-			case a.def.ID == "ads_reviewed_by_kind":
-				w = int(ads)
-			case a.def.ID == "messages_sent_by_kind":
-				w = int(messages)
-			}
-			a.add(r, w, bufA, bufB)
-		}
-	}
-	return rows.Err()
-}
-
-// scanCardScans counts scans per page language and audience, when the
-// cards collections exist.
-func (s Source) scanCardScans(from, to string, ix map[string]index, accs []*accumulator) error {
-	if len(accs) == 0 {
-		return nil
-	}
-	rows, err := s.App.DB().NewQuery(`SELECT p.language, p.audience, SUM(s.count)
-		FROM card_scans s JOIN info_cards c ON c.id = s.card JOIN info_pages p ON p.id = c.page
-		WHERE s.day >= {:from} AND s.day <= {:to} GROUP BY p.language, p.audience`).
-		Bind(dbx.Params{"from": from, "to": to}).Rows()
-	if err != nil {
-		return fmt.Errorf("read card scans: %w", err)
-	}
-	defer rows.Close()
-	var lang, aud string
-	var n float64
-	r := newRow()
-	bufA, bufB := make([]int, 0, 4), make([]int, 0, 4)
-	for rows.Next() {
-		if err := rows.Scan(&lang, &aud, &n); err != nil {
-			return fmt.Errorf("scan card scans: %w", err)
-		}
-		r.vals[9] = ix["language"].of(lang)
-		r.vals[10] = ix["audience"].of(aud)
-		for _, a := range accs {
-			a.add(r, int(n), bufA, bufB)
 		}
 	}
 	return rows.Err()
@@ -483,30 +552,27 @@ func (s Source) scanCardScans(from, to string, ix map[string]index, accs []*accu
 // hoursFromMinutes rounds each inner cell to whole hours and recomputes the
 // margins from the rounded cells, so that the table adds up.
 func hoursFromMinutes(t *Table) {
-	inner := map[string]int{}
-	for i := range t.Cells {
-		c := &t.Cells[i]
-		isMargin := false
+	isMargin := func(c Cell) bool {
 		for _, v := range c.Dims {
-			isMargin = isMargin || v == Total
+			if v == Total {
+				return true
+			}
 		}
-		if !isMargin {
-			c.Value = (c.Value + 30) / 60
-			inner[cellKey(c.Dims)] = c.Value
+		return false
+	}
+	for i := range t.Cells {
+		if !isMargin(t.Cells[i]) {
+			t.Cells[i].Value = (t.Cells[i].Value + 30) / 60
 		}
 	}
 	for i := range t.Cells {
 		c := &t.Cells[i]
-		sum, isMargin := 0, false
-		for _, v := range c.Dims {
-			isMargin = isMargin || v == Total
-		}
-		if !isMargin {
+		if !isMargin(*c) {
 			continue
 		}
-		for j := range t.Cells {
-			o := t.Cells[j]
-			if _, ok := inner[cellKey(o.Dims)]; !ok {
+		sum := 0
+		for _, o := range t.Cells {
+			if isMargin(o) {
 				continue
 			}
 			match := true
@@ -534,4 +600,13 @@ func splitFields(s string, out []string) bool {
 	}
 	out[len(out)-1] = s
 	return strings.IndexByte(s, 31) < 0
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
 }

@@ -29,11 +29,17 @@ type Config struct {
 //	GET  /api/lagesbild/releases                            list releases
 //	POST /api/lagesbild/releases                            freeze a period
 //	GET  /api/lagesbild/releases/{id}?format=&recipient=    a release, as released
+//	GET  /api/lagesbild/activities?year=&tertial=&format=   the activity plan (csv, xlsx)
 //
 // Only analysts, admins and superusers may call them.
 func Register(app core.App, cfg Config) error {
 	if cfg.K != 0 && cfg.K < MinK {
 		return fmt.Errorf("lägesbild: k = %d is below the minimum %d", cfg.K, MinK)
+	}
+	// The table declarations are checked now: an unknown dimension stops
+	// the start instead of publishing a wrong number.
+	if _, err := Definitions(Dynamic{}); err != nil {
+		return fmt.Errorf("lägesbild tables: %w", err)
 	}
 	h := &handlers{app: app, cfg: cfg}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -44,6 +50,7 @@ func Register(app core.App, cfg Config) error {
 		g.GET("/releases", h.list)
 		g.POST("/releases", h.freeze)
 		g.GET("/releases/{id}", h.release).Bind(compress.GzipTextFormats())
+		g.GET("/activities", h.activities).Bind(compress.GzipTextFormats())
 		return se.Next()
 	})
 	return nil
@@ -78,29 +85,57 @@ func parsePeriod(q map[string][]string) (Period, error) {
 	return NewPeriod(year, tertial)
 }
 
-func (h *handlers) send(e *core.RequestEvent, doc *Document, format, releaseID string) error {
-	format = strings.ToLower(strings.TrimSpace(format))
+func recipientOf(e *core.RequestEvent) (string, error) {
+	recipient := strings.TrimSpace(e.Request.URL.Query().Get("recipient"))
+	if len([]rune(recipient)) > 200 {
+		return "", apis.NewBadRequestError("Mottagaren är för lång. / Recipient too long.", nil)
+	}
+	return recipient, nil
+}
+
+func formatOf(e *core.RequestEvent) (string, error) {
+	format := strings.ToLower(strings.TrimSpace(e.Request.URL.Query().Get("format")))
 	if format == "" {
 		format = "json"
 	}
+	for _, f := range []string{"json", "csv", "xlsx", "pdf"} {
+		if f == format {
+			return format, nil
+		}
+	}
+	return "", apis.NewBadRequestError(fmt.Sprintf("Okänt format %q (json, csv, xlsx, pdf). / Unknown format.", format), nil)
+}
+
+// send renders a draft Document in the requested format.
+func (h *handlers) send(e *core.RequestEvent, doc *Document) error {
+	format, err := formatOf(e)
+	if err != nil {
+		return err
+	}
+	recipient, err := recipientOf(e)
+	if err != nil {
+		return err
+	}
+	doc.Recipient = recipient
 	defs, err := h.builder().definitions()
 	if err != nil {
 		return err
 	}
 	data, ctype, err := Render(doc, format, labelsFor(defs))
 	if err != nil {
-		return apis.NewBadRequestError(err.Error(), nil)
+		return fmt.Errorf("render %s: %w", format, err)
 	}
-	recipient := strings.TrimSpace(e.Request.URL.Query().Get("recipient"))
-	if len([]rune(recipient)) > 200 {
-		return apis.NewBadRequestError("Mottagaren är för lång. / Recipient too long.", nil)
-	}
-	if err := LogExport(h.app, ExportLog{Actor: actor(e), Period: doc.PeriodOf(), ReleaseID: releaseID, Format: format, Recipient: recipient, Data: data}); err != nil {
+	return h.deliver(e, doc.PeriodOf(), 0, "", format, recipient, ctype, data)
+}
+
+// deliver logs an export and sends its bytes.
+func (h *handlers) deliver(e *core.RequestEvent, p Period, revision int, releaseID, format, recipient, ctype string, data []byte) error {
+	if err := LogExport(h.app, ExportLog{Actor: actor(e), Period: p, ReleaseID: releaseID, Format: format, Recipient: recipient, Data: data}); err != nil {
 		return err
 	}
-	name := "lagesbild-" + doc.PeriodOf().Key()
-	if doc.Release != nil {
-		name += fmt.Sprintf("-r%d", doc.Release.Revision)
+	name := "lagesbild-" + p.Key()
+	if releaseID != "" {
+		name += fmt.Sprintf("-r%d", revision)
 	} else {
 		name += "-utkast"
 	}
@@ -115,11 +150,17 @@ func (h *handlers) draft(e *core.RequestEvent) error {
 	if err != nil {
 		return apis.NewBadRequestError(err.Error(), nil)
 	}
-	doc, err := h.builder().Draft(p)
+	if _, err := formatOf(e); err != nil {
+		return err
+	}
+	if _, err := recipientOf(e); err != nil {
+		return err
+	}
+	doc, err := h.builder().Draft(e.Request.Context(), p)
 	if err != nil {
 		return fmt.Errorf("lägesbild %s: %w", p.Key(), err)
 	}
-	return h.send(e, doc, e.Request.URL.Query().Get("format"), "")
+	return h.send(e, doc)
 }
 
 func (h *handlers) audit(e *core.RequestEvent) error {
@@ -128,7 +169,7 @@ func (h *handlers) audit(e *core.RequestEvent) error {
 		return apis.NewBadRequestError(err.Error(), nil)
 	}
 	b := h.builder()
-	doc, err := b.Draft(p)
+	doc, err := b.Draft(e.Request.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -149,9 +190,10 @@ func (h *handlers) list(e *core.RequestEvent) error {
 
 func (h *handlers) freeze(e *core.RequestEvent) error {
 	var body struct {
-		Year    int    `json:"year"`
-		Tertial int    `json:"tertial"`
-		Note    string `json:"note"`
+		Year      int    `json:"year"`
+		Tertial   int    `json:"tertial"`
+		Note      string `json:"note"`
+		Recipient string `json:"recipient"`
 	}
 	if err := e.BindBody(&body); err != nil {
 		return apis.NewBadRequestError("Ogiltig förfrågan. / Invalid request.", nil)
@@ -163,7 +205,10 @@ func (h *handlers) freeze(e *core.RequestEvent) error {
 	if len([]rune(body.Note)) > 500 {
 		return apis.NewBadRequestError("Anteckningen är för lång. / Note too long.", nil)
 	}
-	rel, err := h.builder().Freeze(p, actor(e), body.Note)
+	if len([]rune(body.Recipient)) > 200 {
+		return apis.NewBadRequestError("Mottagaren är för lång. / Recipient too long.", nil)
+	}
+	rel, err := h.builder().Freeze(e.Request.Context(), p, actor(e), body.Note, strings.TrimSpace(body.Recipient))
 	if err != nil {
 		return fmt.Errorf("release %s: %w", p.Key(), err)
 	}
@@ -178,16 +223,54 @@ func (h *handlers) release(e *core.RequestEvent) error {
 	if rel == nil {
 		return apis.NewNotFoundError("Okänd utgåva. / Unknown release.", nil)
 	}
-	format := strings.ToLower(e.Request.URL.Query().Get("format"))
-	if format == "" || format == "json" {
-		// The stored bytes, exactly as released.
-		if err := LogExport(h.app, ExportLog{Actor: actor(e), Period: rel.Period, ReleaseID: rel.ID, Format: "json",
-			Recipient: e.Request.URL.Query().Get("recipient"), Data: rel.Content}); err != nil {
+	format, err := formatOf(e)
+	if err != nil {
+		return err
+	}
+	recipient, err := recipientOf(e)
+	if err != nil {
+		return err
+	}
+	// The bytes kept at release time, exactly as released.
+	data, ctype := rel.Content, "application/json"
+	if format != "json" {
+		if data, err = ReleaseFile(h.app, rel.ID, format); err != nil {
 			return err
 		}
-		e.Response.Header().Set("X-Content-SHA256", rel.SHA256)
-		e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="lagesbild-%s-r%d.json"`, rel.Period.Key(), rel.Revision))
-		return e.Blob(http.StatusOK, "application/json", rel.Content)
+		if data == nil {
+			// A release made before releases kept their files: rendered
+			// from its stored JSON (deterministic, but with today's labels).
+			defs, err := h.builder().definitions()
+			if err != nil {
+				return err
+			}
+			if data, _, err = Render(rel.Doc, format, labelsFor(defs)); err != nil {
+				return fmt.Errorf("render %s: %w", format, err)
+			}
+		}
+		ctype = contentTypes[format]
 	}
-	return h.send(e, rel.Doc, format, rel.ID)
+	return h.deliver(e, rel.Period, rel.Revision, rel.ID, format, recipient, ctype, data)
+}
+
+func (h *handlers) activities(e *core.RequestEvent) error {
+	p, err := parsePeriod(e.Request.URL.Query())
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	format := strings.ToLower(strings.TrimSpace(e.Request.URL.Query().Get("format")))
+	if format == "" {
+		format = "csv"
+	}
+	acts, err := h.builder().Activities(p)
+	if err != nil {
+		return err
+	}
+	data, err := RenderActivities(p, acts, format)
+	if err != nil {
+		return apis.NewBadRequestError(err.Error(), nil)
+	}
+	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="aktivitetsplan-%s.%s"`, p.Key(), format))
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.Blob(http.StatusOK, contentTypes[format], data)
 }

@@ -1,6 +1,7 @@
 package exports_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -44,7 +45,7 @@ func BenchmarkLagesbild1M(b *testing.B) {
 	})
 	b.Run("lagesbild", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			doc, err := (&exports.Builder{App: env.Core}).Draft(exports.Period{Year: 2026})
+			doc, err := (&exports.Builder{App: env.Core}).Draft(context.Background(), exports.Period{Year: 2026})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,8 +1,11 @@
 package exports
 
 import (
+	"context"
 	"fmt"
 	"time"
+
+	"uppsok/exports/disclosure"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -38,26 +41,39 @@ func (b *Builder) now() time.Time {
 	return time.Now()
 }
 
-// definitions returns the table definitions for the current teams.
+// definitions returns the table definitions for the current teams and
+// campaigns.
 func (b *Builder) definitions() ([]*TableDef, error) {
-	teams, _, err := Source{App: b.App}.teamCodes()
+	dyn, err := Source{App: b.App}.Dynamic()
 	if err != nil {
 		return nil, err
 	}
-	_, cardsErr := b.App.FindCollectionByNameOrId("card_scans")
-	return Definitions(teams, cardsErr == nil), nil
+	return Definitions(dyn)
+}
+
+// TrendYears is how many years before the period the document carries:
+// the tables show last year beside this year, the summary and the charts
+// up to three years.
+const TrendYears = 2
+
+// trendSuffix is the id suffix of the tables n years before the period.
+func trendSuffix(n int) string {
+	if n == 1 {
+		return TrendSuffix
+	}
+	return fmt.Sprintf("%s%d", TrendSuffix, n)
 }
 
 // Draft builds the Document of period p: current tables suppressed against
-// the releases of the same year, and the previous year's tables beside them.
-func (b *Builder) Draft(p Period) (*Document, error) {
-	doc, _, err := b.build(p)
+// the releases of the same year, and the previous years' tables beside them.
+func (b *Builder) Draft(ctx context.Context, p Period) (*Document, error) {
+	doc, _, err := b.build(ctx, p)
 	return doc, err
 }
 
 // build returns the Document and the latest earlier release of p (nil when
 // none).
-func (b *Builder) build(p Period) (*Document, *Release, error) {
+func (b *Builder) build(ctx context.Context, p Period) (*Document, *Release, error) {
 	k := b.k()
 	if k < MinK {
 		return nil, nil, fmt.Errorf("k = %d är under minimum %d / k = %d is below the minimum %d", k, MinK, k, MinK)
@@ -66,20 +82,25 @@ func (b *Builder) build(p Period) (*Document, *Release, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	// The trend: the previous year's release of the same period when there
-	// is one (as published), else counted (in the same pass over the
-	// contacts) and protected the same way.
-	prev := p.Previous()
-	prevRel, err := LatestRelease(b.App, prev)
-	if err != nil {
-		return nil, nil, err
-	}
+	// The trend: a previous year's release of the same period when there is
+	// one (as published: a recount could reveal late contacts), else
+	// counted in the same pass over the contacts and protected the same way.
 	periods := []Period{p}
-	if prevRel == nil {
-		periods = append(periods, prev)
+	released := map[int]*Release{}
+	for n := 1; n <= TrendYears; n++ {
+		q := Period{Year: p.Year - n, Tertial: p.Tertial}
+		rel, err := LatestRelease(b.App, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		if rel != nil {
+			released[n] = rel
+		} else {
+			periods = append(periods, q)
+		}
 	}
 	b.progress(fmt.Sprintf("räknar %s / counting %s", p.Key(), p.Key()))
-	counted, err := Source{App: b.App}.CountPeriods(defs, periods)
+	counted, err := Source{App: b.App}.CountPeriods(ctx, defs, periods)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,26 +110,60 @@ func (b *Builder) build(p Period) (*Document, *Release, error) {
 		return nil, nil, err
 	}
 	b.progress("röjandekontroll / disclosure control")
-	if err := Suppress(current, context, earlier, k); err != nil {
+	if err := disclosure.Suppress(plain(current), plain(context), plain(earlier), k); err != nil {
 		return nil, nil, err
 	}
-	var trend []*Table
-	if prevRel != nil {
-		trend = prevRel.Doc.tables(defs)
-	} else {
-		trend = counted[1]
-		b.progress(fmt.Sprintf("röjandekontroll %s / disclosure control %s", prev.Key(), prev.Key()))
-		pctx, _, _, err := b.releasedContext(defs, prev)
-		if err != nil {
-			return nil, nil, err
+	doc := newDocument(p, k, b.now(), current)
+	next := 1
+	for n := 1; n <= TrendYears; n++ {
+		var trend []*Table
+		if rel := released[n]; rel != nil {
+			trend = rel.Doc.tables(defs)
+		} else {
+			trend = counted[next]
+			next++
+			q := Period{Year: p.Year - n, Tertial: p.Tertial}
+			b.progress(fmt.Sprintf("röjandekontroll %s / disclosure control %s", q.Key(), q.Key()))
+			qctx, _, _, err := b.releasedContext(defs, q)
+			if err != nil {
+				return nil, nil, err
+			}
+			if err := disclosure.Suppress(plain(trend), plain(qctx), nil, k); err != nil {
+				return nil, nil, err
+			}
 		}
-		if err := Suppress(trend, pctx, nil, k); err != nil {
-			return nil, nil, err
+		// A year without data is left out, not printed as zeros.
+		if hasData(trend) {
+			doc.addTables(trend, trendSuffix(n))
 		}
 	}
-	doc := newDocument(p, k, b.now(), current, trend)
+	if err := b.attachPlan(doc); err != nil {
+		return nil, nil, err
+	}
 	b.progress("klar / done")
 	return doc, earlierRel, nil
+}
+
+// hasData reports whether any table counts anything.
+func hasData(tables []*Table) bool {
+	for _, t := range tables {
+		for _, c := range t.Cells {
+			if c.Hidden || c.Value != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plain returns the disclosure view of tables (sharing their cells, so
+// that suppression marks them in place).
+func plain(tables []*Table) []*disclosure.Table {
+	out := make([]*disclosure.Table, len(tables))
+	for i, t := range tables {
+		out[i] = &t.Table
+	}
+	return out
 }
 
 // releasedContext returns the tables of the latest releases of the other
@@ -134,18 +189,27 @@ func (b *Builder) releasedContext(defs []*TableDef, p Period) (context, earlier 
 	return context, earlier, earlierRel, nil
 }
 
-// AuditDocument audits a Document's current-period tables together with
-// the other releases of its year.
-func (b *Builder) AuditDocument(doc *Document) (AuditReport, error) {
+// AuditDocument audits every period of a Document (the period and the
+// counted previous years), each together with the other releases of its
+// year.
+func (b *Builder) AuditDocument(doc *Document) (disclosure.AuditReport, error) {
 	defs, err := b.definitions()
 	if err != nil {
-		return AuditReport{}, err
+		return disclosure.AuditReport{}, err
 	}
-	p := doc.PeriodOf()
-	tables := doc.tables(defs)
-	context, _, _, err := b.releasedContext(defs, p)
-	if err != nil {
-		return AuditReport{}, err
+	total := disclosure.AuditReport{K: doc.K}
+	for _, p := range doc.periods() {
+		tables := doc.tablesOf(defs, p)
+		context, _, _, err := b.releasedContext(defs, p)
+		if err != nil {
+			return total, err
+		}
+		rep, err := disclosure.Audit(plain(append(tables, context...)), doc.K)
+		if err != nil {
+			return total, err
+		}
+		total.Hidden += rep.Hidden
+		total.Findings = append(total.Findings, rep.Findings...)
 	}
-	return Audit(append(tables, context...), doc.K)
+	return total, nil
 }

@@ -1,6 +1,7 @@
 package exports
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -56,16 +57,17 @@ func runCommand(app core.App, year, tertial, k int, formats, out, recipient, not
 		fmt.Fprintf(os.Stderr, "\rlägesbild %s: %-60s", p.Key(), step)
 	}}
 	var doc *Document
-	releaseID := ""
+	releaseID, relContent := "", ""
 	if release {
-		rel, err := b.Freeze(p, "cli", note)
+		rel, err := b.Freeze(context.Background(), p, "cli", note, recipient)
 		if err != nil {
 			return err
 		}
-		doc, releaseID = rel.Doc, rel.ID
-	} else if doc, err = b.Draft(p); err != nil {
+		doc, releaseID, relContent = rel.Doc, rel.ID, string(rel.Content)
+	} else if doc, err = b.Draft(context.Background(), p); err != nil {
 		return err
 	}
+	doc.Recipient = recipient
 	defs, err := b.definitions()
 	if err != nil {
 		return err
@@ -76,7 +78,14 @@ func runCommand(app core.App, year, tertial, k int, formats, out, recipient, not
 	fmt.Fprintln(os.Stderr)
 	for _, f := range strings.Split(formats, ",") {
 		f = strings.TrimSpace(f)
-		data, _, err := Render(doc, f, labelsFor(defs))
+		var data []byte
+		if releaseID != "" && f != "json" {
+			data, err = ReleaseFile(app, releaseID, f)
+		} else if releaseID != "" {
+			data = []byte(relContent)
+		} else {
+			data, _, err = Render(doc, f, labelsFor(defs))
+		}
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package exports
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"uppsok/taxonomy"
@@ -13,12 +14,33 @@ import (
 // Document's JSON bytes and every format is rendered from a Document, so a
 // release is re-served identically.
 type Document struct {
-	Period      DocPeriod  `json:"period"`
-	K           int        `json:"k"`
-	Method      string     `json:"method"`
-	GeneratedAt string     `json:"generated_at"`
-	Release     *DocRel    `json:"release,omitempty"`
-	Tables      []DocTable `json:"tables"`
+	Period      DocPeriod `json:"period"`
+	K           int       `json:"k"`
+	Method      string    `json:"method"`
+	GeneratedAt string    `json:"generated_at"`
+	Release     *DocRel   `json:"release,omitempty"`
+	// Recipient is who the file is for (printed on the PDF cover).
+	Recipient string `json:"recipient,omitempty"`
+	// Analysis is the orsaksanalys of the period, frozen into a release.
+	Analysis *DocAnalysis `json:"analysis,omitempty"`
+	// Activities is the aktivitetsplan of the period at release time.
+	Activities []DocActivity `json:"activities,omitempty"`
+	Tables     []DocTable    `json:"tables"`
+}
+
+// DocAnalysis is the cause analysis (orsaksanalys) written by analysts.
+type DocAnalysis struct {
+	Text    string `json:"text"`
+	Updated string `json:"updated"`
+}
+
+// DocActivity is one line of the tertial activity plan (aktivitetsplan).
+type DocActivity struct {
+	Tertial      int    `json:"tertial"`
+	Activity     string `json:"activity"`
+	Organisation string `json:"organisation"`
+	DueOn        string `json:"due_on"`
+	Status       string `json:"status"`
 }
 
 // DocPeriod is the period of a Document.
@@ -62,14 +84,21 @@ func Method(k int) string {
 		"Primary and secondary cell suppression, threshold k=%d; every hidden cell audited by linear programming against everything published (margins, tertials and the year, earlier releases).", k, k)
 }
 
-func newDocument(p Period, k int, generated time.Time, tables []*Table, trend []*Table) *Document {
+func newDocument(p Period, k int, generated time.Time, tables []*Table) *Document {
 	d := &Document{
 		Period:      docPeriod(p),
 		K:           k,
 		Method:      Method(k),
 		GeneratedAt: generated.UTC().Format(time.RFC3339),
 	}
-	add := func(t *Table, suffix string) {
+	d.addTables(tables, "")
+	return d
+}
+
+// addTables appends tables to the Document, their ids suffixed (trend
+// tables carry their year in the title).
+func (d *Document) addTables(tables []*Table, suffix string) {
+	for _, t := range tables {
 		dt := DocTable{ID: t.Def.ID + suffix, TitleSV: t.Def.TitleSV, TitleEN: t.Def.TitleEN, Unit: t.Def.Unit, Period: t.Period.Key()}
 		if suffix != "" {
 			dt.TitleSV += fmt.Sprintf(" (%d)", t.Period.Year)
@@ -88,13 +117,6 @@ func newDocument(p Period, k int, generated time.Time, tables []*Table, trend []
 		}
 		d.Tables = append(d.Tables, dt)
 	}
-	for _, t := range tables {
-		add(t, "")
-	}
-	for _, t := range trend {
-		add(t, TrendSuffix)
-	}
-	return d
 }
 
 func docPeriod(p Period) DocPeriod {
@@ -135,27 +157,66 @@ func (d *Document) PeriodOf() Period {
 
 // tables rebuilds the current-period Tables of a stored Document (trend
 // tables excluded) against defs, for use as frozen context.
-func (d *Document) tables(defs []*TableDef) []*Table {
+func (d *Document) tables(defs []*TableDef) []*Table { return d.tablesOf(defs, d.PeriodOf()) }
+
+// periods lists the periods whose tables the Document holds, its own first.
+func (d *Document) periods() []Period {
+	out := []Period{d.PeriodOf()}
+	seen := map[string]bool{out[0].Key(): true}
+	for _, dt := range d.Tables {
+		if seen[dt.Period] {
+			continue
+		}
+		seen[dt.Period] = true
+		if p, ok := parsePeriodKey(dt.Period); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parsePeriodKey reads "2026" or "2026-T2".
+func parsePeriodKey(s string) (Period, bool) {
+	var p Period
+	if n, _ := fmt.Sscanf(s, "%d-T%d", &p.Year, &p.Tertial); n == 2 {
+		return p, true
+	}
+	if n, _ := fmt.Sscanf(s, "%d", &p.Year); n == 1 {
+		p.Tertial = 0
+		return p, true
+	}
+	return Period{}, false
+}
+
+// tablesOf rebuilds the Tables of period p of the Document against defs
+// (tables the definitions no longer hold are left out).
+func (d *Document) tablesOf(defs []*TableDef, p Period) []*Table {
 	byID := map[string]*TableDef{}
 	for _, def := range defs {
 		byID[def.ID] = def
 	}
-	p := d.PeriodOf()
 	var out []*Table
 	for _, dt := range d.Tables {
-		def, ok := byID[dt.ID]
-		if !ok || dt.Period != p.Key() {
+		if dt.Period != p.Key() {
 			continue
 		}
-		t := &Table{Def: def, Period: p}
+		id := dt.ID
+		if i := strings.Index(id, TrendSuffix); i > 0 {
+			id = id[:i]
+		}
+		def, ok := byID[id]
+		if !ok {
+			continue
+		}
+		cells := make([]Cell, 0, len(dt.Cells))
 		for _, c := range dt.Cells {
 			cell := Cell{Dims: c.Dims, Hidden: c.Hidden}
 			if c.Value != nil {
 				cell.Value = *c.Value
 			}
-			t.Cells = append(t.Cells, cell)
+			cells = append(cells, cell)
 		}
-		out = append(out, t)
+		out = append(out, newTable(def, p, cells))
 	}
 	return out
 }

@@ -147,15 +147,6 @@ func cell(col, row int) string {
 	return name
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
-}
-
 // sheetName fits a table id into Excel's 31-character sheet names.
 func sheetName(id string, used map[string]bool) string {
 	name := id

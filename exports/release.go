@@ -1,8 +1,10 @@
 package exports
 
 import (
+	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -80,14 +82,21 @@ func ListReleases(app core.App) ([]map[string]any, error) {
 	return out, nil
 }
 
+// ReleaseFormats are the formats a release keeps as files: rendered once
+// at release time and served byte for byte later, so that a later change
+// of renderer or labels never changes a released file.
+var ReleaseFormats = []string{"csv", "xlsx", "pdf"}
+
 // Freeze builds period p and stores it as a release: the first, or a
-// revision audited against the latest earlier one. actor names who
-// released it.
-func (b *Builder) Freeze(p Period, actor, note string) (*Release, error) {
+// revision audited against the latest earlier one, with the analysis and
+// activity plan of the period as they stand, and the rendered file of
+// every format. actor names who released it; recipient is printed on the
+// files.
+func (b *Builder) Freeze(ctx context.Context, p Period, actor, note, recipient string) (*Release, error) {
 	// Built outside a write transaction (counting a year must not hold up
 	// tablets' pushes); the unique (period, revision) index makes a racing
 	// second freeze of the same period fail instead of forking history.
-	doc, earlier, err := b.build(p)
+	doc, earlier, err := b.build(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +106,7 @@ func (b *Builder) Freeze(p Period, actor, note string) (*Release, error) {
 		revision = earlier.Revision + 1
 		doc.Release = &DocRel{Revision: revision, Previous: earlier.SHA256}
 	}
+	doc.Recipient = recipient
 	// The stored release must pass the audit against its year.
 	rep, err := b.AuditDocument(doc)
 	if err != nil {
@@ -109,23 +119,79 @@ func (b *Builder) Freeze(p Period, actor, note string) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	col, err := b.App.FindCollectionByNameOrId("lagesbild_releases")
+	defs, err := b.definitions()
 	if err != nil {
-		return nil, fmt.Errorf("find releases: %w", err)
+		return nil, err
 	}
-	r := core.NewRecord(col)
-	r.Set("period_key", p.Key())
-	r.Set("year", p.Year)
-	r.Set("tertial", p.Tertial)
-	r.Set("revision", revision)
-	r.Set("content", string(content))
-	r.Set("sha256", sha(content))
-	r.Set("created_by", actor)
-	r.Set("note", note)
-	if err := b.App.Save(r); err != nil {
-		return nil, fmt.Errorf("save release: %w", err)
+	files := map[string][]byte{}
+	for _, f := range ReleaseFormats {
+		b.progress("skriver / rendering " + f)
+		data, _, err := Render(doc, f, labelsFor(defs))
+		if err != nil {
+			return nil, err
+		}
+		files[f] = data
 	}
-	return releaseFromRecord(r)
+	var saved *core.Record
+	err = b.App.RunInTransaction(func(tx core.App) error {
+		col, err := tx.FindCollectionByNameOrId("lagesbild_releases")
+		if err != nil {
+			return fmt.Errorf("find releases: %w", err)
+		}
+		r := core.NewRecord(col)
+		r.Set("period_key", p.Key())
+		r.Set("year", p.Year)
+		r.Set("tertial", p.Tertial)
+		r.Set("revision", revision)
+		r.Set("content", string(content))
+		r.Set("sha256", sha(content))
+		r.Set("created_by", actor)
+		r.Set("note", note)
+		if err := tx.Save(r); err != nil {
+			return fmt.Errorf("save release: %w", err)
+		}
+		fcol, err := tx.FindCollectionByNameOrId("lagesbild_release_files")
+		if err != nil {
+			return fmt.Errorf("find release files: %w", err)
+		}
+		for _, f := range ReleaseFormats {
+			fr := core.NewRecord(fcol)
+			fr.Set("release", r.Id)
+			fr.Set("format", f)
+			fr.Set("content", base64.StdEncoding.EncodeToString(files[f]))
+			fr.Set("sha256", sha(files[f]))
+			if err := tx.Save(fr); err != nil {
+				return fmt.Errorf("save release file %s: %w", f, err)
+			}
+		}
+		saved = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return releaseFromRecord(saved)
+}
+
+// ReleaseFile returns the file of format kept with a release, or nil for a
+// release made before releases kept their files.
+func ReleaseFile(app core.App, releaseID, format string) ([]byte, error) {
+	recs, err := app.FindRecordsByFilter("lagesbild_release_files", "release = {:r} && format = {:f}", "", 1, 0,
+		dbx.Params{"r": releaseID, "f": format})
+	if err != nil {
+		return nil, fmt.Errorf("find release file: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	data, err := base64.StdEncoding.DecodeString(recs[0].GetString("content"))
+	if err != nil {
+		return nil, fmt.Errorf("decode release file: %w", err)
+	}
+	if sha(data) != recs[0].GetString("sha256") {
+		return nil, fmt.Errorf("release file %s %s: checksum mismatch", releaseID, format)
+	}
+	return data, nil
 }
 
 func sha(b []byte) string {

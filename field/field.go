@@ -15,16 +15,11 @@ import (
 
 	"uppsok/internal/compress"
 	"uppsok/privacy"
+	"uppsok/settings"
 )
 
 // Tunables.
 const (
-	// DefaultFieldWindowDays is how far back a first sync reaches.
-	DefaultFieldWindowDays = 30
-	// DefaultTombstoneDays is how long tombstones are kept (at least 180).
-	DefaultTombstoneDays = 400
-	// MinTombstoneDays is the shortest allowed tombstone retention.
-	MinTombstoneDays = 180
 	// MaxPushRecords is the most records one push may hold.
 	MaxPushRecords = 2000
 	// MaxPushBytes is the largest push body.
@@ -42,15 +37,20 @@ const (
 
 // Config configures the field service.
 type Config struct {
-	// WindowDays is the first sync's window (DefaultFieldWindowDays if 0).
+	// WindowDays is the first sync's window (settings.DefaultFieldWindowDays
+	// if 0).
 	WindowDays int
-	// TombstoneDays is the tombstone retention (DefaultTombstoneDays if 0).
+	// TombstoneDays is the tombstone retention (settings.DefaultTombstoneDays
+	// if 0; at least settings.MinTombstoneDays).
 	TombstoneDays int
 	// Hasher turns person codes into keyed hashes. Required.
 	Hasher func() *privacy.Hasher
 	// CardRows returns the info cards in their wire form (code, language,
 	// audience, title, url); nil leaves the info_cards table empty.
 	CardRows func(db dbx.Builder) ([]map[string]any, error)
+	// DebugErrors also prints unexpected sync errors to stderr (they always
+	// go to the app log).
+	DebugErrors bool
 	// Now is the clock (time.Now if nil); tests set it.
 	Now func() time.Time
 }
@@ -66,14 +66,17 @@ type Service struct {
 // device check, the sync, enrollment and revocation routes, and the daily
 // clean-up job.
 func Register(app core.App, cfg Config) (*Service, error) {
-	if cfg.WindowDays <= 0 {
-		cfg.WindowDays = DefaultFieldWindowDays
+	if cfg.WindowDays == 0 {
+		cfg.WindowDays = settings.DefaultFieldWindowDays
+	}
+	if cfg.WindowDays < settings.MinFieldWindowDays {
+		return nil, fmt.Errorf("field: window %d days is below the minimum %d", cfg.WindowDays, settings.MinFieldWindowDays)
 	}
 	if cfg.TombstoneDays == 0 {
-		cfg.TombstoneDays = DefaultTombstoneDays
+		cfg.TombstoneDays = settings.DefaultTombstoneDays
 	}
-	if cfg.TombstoneDays < MinTombstoneDays {
-		return nil, fmt.Errorf("field: tombstone retention %d days is below the minimum %d", cfg.TombstoneDays, MinTombstoneDays)
+	if cfg.TombstoneDays < settings.MinTombstoneDays {
+		return nil, fmt.Errorf("field: tombstone retention %d days is below the minimum %d", cfg.TombstoneDays, settings.MinTombstoneDays)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -106,7 +106,7 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 
 	resp, err := s.pull(p, version, cursor, first, future, mig)
 	if err != nil {
-		return internalError(e, "pull", err)
+		return s.internalError(e, "pull", err)
 	}
 	if p.device {
 		if err := touchLastSeen(s.app, p.record, s.cfg.Now()); err != nil {

@@ -124,7 +124,7 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 		if errors.As(err, &apiErr) {
 			return apiErr
 		}
-		return internalError(e, "push", err)
+		return s.internalError(e, "push", err)
 	}
 	return e.Blob(http.StatusOK, "application/json", respBody)
 }

@@ -10,7 +10,7 @@
 // Here a municipality may WIDEN the rule (extraReasons) and e-mails the
 // leads when any follow-up is raised. Restart the service after editing.
 // Mails carry no personal data: only that a follow-up exists, its due date
-// and a link to it in the dashboard.
+// and a link to it in the staff console.
 
 // extraReasons returns local reason codes for a contact that the built-in
 // rule does not cover (default: none). Example, to follow up young adults
@@ -53,7 +53,8 @@ function mail(app, followUp) {
   }
   const team = followUp.getString("team");
   const leads = app.findRecordsByFilter("users", "team = {:team} && role = 'lead'", "", 0, 0, { team: team });
-  const url = settings.meta.appURL.replace(/\/$/, "") + "/_/#/collections?collection=follow_ups&recordId=" + followUp.id;
+  // The lead opens it in the staff console (Uppföljningar).
+  const url = settings.meta.appURL.replace(/\/$/, "") + "/console/#/uppfoljningar/" + followUp.id;
   const due = followUp.getString("due_on");
   for (const lead of leads) {
     const message = new MailerMessage({

@@ -13,11 +13,6 @@ import (
 	"unicode"
 )
 
-// EnvPersonKey names the environment variable that may hold the person-code
-// key (64 hex characters). When it is unset the key is read from, or on first
-// start generated into, KeyFileName in the data directory.
-const EnvPersonKey = "UPPSOK_PERSON_KEY"
-
 // KeyFileName is the file in the data directory that holds the generated
 // person-code key (mode 0600). Back it up apart from the database: without it
 // stored hashes can no longer be matched with new contacts.
@@ -41,15 +36,11 @@ func NewHasher(key []byte) (*Hasher, error) {
 	return &Hasher{key: append([]byte(nil), key...)}, nil
 }
 
-// LoadHasher returns the Hasher for a data directory: the key from
-// EnvPersonKey when set, otherwise from KeyFileName in dataDir, generated
-// with mode 0600 on first use.
-func LoadHasher(dataDir string) (*Hasher, error) {
-	if v := strings.TrimSpace(os.Getenv(EnvPersonKey)); v != "" {
-		key, err := hex.DecodeString(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: not hex: %w", EnvPersonKey, err)
-		}
+// LoadHasher returns the Hasher for a data directory: for key when it is
+// given (UPPSOK_PERSON_KEY, see package settings), otherwise for the key in
+// KeyFileName in dataDir, generated with mode 0600 on first use.
+func LoadHasher(dataDir string, key []byte) (*Hasher, error) {
+	if key != nil {
 		return NewHasher(key)
 	}
 	path := filepath.Join(dataDir, KeyFileName)
@@ -66,7 +57,7 @@ func LoadHasher(dataDir string) (*Hasher, error) {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			if errors.Is(err, os.ErrExist) {
-				return LoadHasher(dataDir)
+				return LoadHasher(dataDir, nil)
 			}
 			return nil, fmt.Errorf("create person-code key file: %w", err)
 		}
@@ -86,11 +77,11 @@ func LoadHasher(dataDir string) (*Hasher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read person-code key file: %w", err)
 	}
-	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	fileKey, err := hex.DecodeString(strings.TrimSpace(string(data)))
 	if err != nil {
 		return nil, fmt.Errorf("person-code key file %s: not hex: %w", path, err)
 	}
-	return NewHasher(key)
+	return NewHasher(fileKey)
 }
 
 // NormalizeCode folds the ways a worker may type the same code into one:

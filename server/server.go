@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
@@ -23,20 +22,15 @@ import (
 	"uppsok/followups"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
-)
-
-// Environment variables read by Register (documented in docs/settings.md).
-const (
-	EnvFieldWindowDays = "UPPSOK_FIELD_WINDOW_DAYS"
-	EnvTombstoneDays   = "UPPSOK_TOMBSTONE_DAYS"
-	EnvHooksDir        = "UPPSOK_HOOKS_DIR"
-	EnvK               = "UPPSOK_LAGESBILD_K"
+	"uppsok/settings"
 )
 
 // Options configures Register.
 type Options struct {
-	// HooksDir is the pb_hooks directory ("" = pb_data/../pb_hooks, or
-	// UPPSOK_HOOKS_DIR when set).
+	// Settings are the start-up settings; nil reads and validates them
+	// from the environment (settings.FromEnv), as `uppsok serve` does.
+	Settings *settings.Settings
+	// HooksDir is the pb_hooks directory ("" = Settings.HooksDir).
 	HooksDir string
 	// HooksPoolSize is the number of prewarmed JS runtimes (0 = 4).
 	HooksPoolSize int
@@ -49,6 +43,8 @@ type App struct {
 	Field   *field.Service
 	Cards   *cards.Service
 	Console *console.Service
+	// Settings are the start-up settings Register was given or read.
+	Settings settings.Settings
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -60,7 +56,7 @@ type App struct {
 // data directory on first use.
 func (a *App) Hasher() (*privacy.Hasher, error) {
 	a.hasherOnce.Do(func() {
-		a.hasher, a.hasherErr = privacy.LoadHasher(a.core.DataDir())
+		a.hasher, a.hasherErr = privacy.LoadHasher(a.core.DataDir(), a.Settings.PersonKey)
 	})
 	return a.hasher, a.hasherErr
 }
@@ -71,15 +67,19 @@ func Register(app core.App, opts Options) (*App, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &App{core: app}
-	env, err := envInts(EnvFieldWindowDays, EnvTombstoneDays, EnvK)
-	if err != nil {
-		return nil, err
+	if opts.Settings == nil {
+		s, err := settings.FromEnv(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		opts.Settings = &s
 	}
+	set := *opts.Settings
+	a := &App{core: app, Settings: set}
 
 	hooksDir := opts.HooksDir
 	if hooksDir == "" {
-		hooksDir = os.Getenv(EnvHooksDir)
+		hooksDir = set.HooksDir
 	}
 	pool := opts.HooksPoolSize
 	if pool == 0 {
@@ -130,13 +130,14 @@ func Register(app core.App, opts Options) (*App, error) {
 	app.OnBackupCreate().BindFunc(keepKeyOut)
 	app.OnBackupRestore().BindFunc(keepKeyOut)
 
-	a.Cards = cards.Register(app, cards.Config{Now: opts.Now})
+	a.Cards = cards.Register(app, cards.Config{Now: opts.Now, QuickExitURL: set.QuickExitURL})
 	fieldapp.Register(app)
 	a.Console = console.Register(app, console.Config{Now: opts.Now})
 
 	fieldCfg := field.Config{
-		WindowDays:    env[EnvFieldWindowDays],
-		TombstoneDays: env[EnvTombstoneDays],
+		WindowDays:    set.FieldWindowDays,
+		TombstoneDays: set.TombstoneDays,
+		DebugErrors:   set.DebugErrors,
 		Now:           opts.Now,
 		CardRows:      cards.CardRows(a.Cards.PublicURL),
 		Hasher: func() *privacy.Hasher {
@@ -153,27 +154,8 @@ func Register(app core.App, opts Options) (*App, error) {
 	}
 	a.Field = fs
 
-	if err := exports.Register(app, exports.Config{K: env[EnvK], Now: opts.Now}); err != nil {
+	if err := exports.Register(app, exports.Config{K: set.LagesbildK, Now: opts.Now}); err != nil {
 		return nil, err
 	}
 	return a, nil
-}
-
-// envInts reads integer settings from the environment (0 when unset); a
-// value that is not an integer stops the start with a clear error rather
-// than being ignored.
-func envInts(names ...string) (map[string]int, error) {
-	out := map[string]int{}
-	for _, name := range names {
-		v := os.Getenv(name)
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s=%q är inte ett heltal / is not an integer", name, v)
-		}
-		out[name] = n
-	}
-	return out, nil
 }

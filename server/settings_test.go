@@ -14,10 +14,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"uppsok/exports"
 	"uppsok/internal/testenv"
 	"uppsok/pb_migrations"
 	"uppsok/privacy"
 	"uppsok/server"
+	"uppsok/settings"
 )
 
 func TestPrivacySettingsDefaults(t *testing.T) {
@@ -118,10 +120,14 @@ func TestBackupsLeaveThePersonKeyOut(t *testing.T) {
 
 func TestBadSettingsStopTheStart(t *testing.T) {
 	scenarios := []struct{ name, value string }{
-		{server.EnvK, "fem"},
-		{server.EnvK, "2"}, // below the minimum k
-		{server.EnvFieldWindowDays, "30d"},
-		{server.EnvTombstoneDays, "90"}, // below the minimum retention
+		{"UPPSOK_LAGESBILD_K", "fem"},
+		{"UPPSOK_LAGESBILD_K", "2"}, // below the minimum k
+		{"UPPSOK_FIELD_WINDOW_DAYS", "30d"},
+		{"UPPSOK_FIELD_WINDOW_DAYS", "0"}, // was silently replaced by the default
+		{"UPPSOK_TOMBSTONE_DAYS", "90"},   // below the minimum retention
+		{"UPPSOK_QUICK_EXIT_URL", "www.google.com"},
+		{"UPPSOK_PERSON_KEY", "not-hex"},
+		{"UPPSOK_DEBUG_ERRORS", "kanske"},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name+"="+s.value, func(t *testing.T) {
@@ -131,9 +137,39 @@ func TestBadSettingsStopTheStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer app.Cleanup()
-			if _, err := server.Register(app, server.Options{HooksDir: filepath.Join(testenv.RepoRoot(), "pb_hooks")}); err == nil {
+			_, err = server.Register(app, server.Options{HooksDir: filepath.Join(testenv.RepoRoot(), "pb_hooks")})
+			if err == nil {
 				t.Fatal("started with a bad setting")
 			}
+			if !strings.Contains(err.Error(), s.name) {
+				t.Errorf("error %q does not name %s", err, s.name)
+			}
 		})
+	}
+}
+
+// TestSettingsReachThePackages: a setting read at start is the value the
+// packages use (the lägesbild API's k, the pages' quick exit).
+func TestSettingsReachThePackages(t *testing.T) {
+	if exports.DefaultK != settings.DefaultLagesbildK || exports.MinK != settings.MinLagesbildK {
+		t.Errorf("exports k %d (min %d), settings %d (min %d)", exports.DefaultK, exports.MinK, settings.DefaultLagesbildK, settings.MinLagesbildK)
+	}
+	t.Setenv("UPPSOK_QUICK_EXIT_URL", "https://www.svt.se/")
+	t.Setenv("UPPSOK_LAGESBILD_K", "7")
+	env := testenv.New(t)
+	if got := env.Uppsok.Settings; got.QuickExitURL != "https://www.svt.se/" || got.LagesbildK != 7 {
+		t.Fatalf("settings %+v", got)
+	}
+	_, body, _ := env.Do(t, "GET", "/info/sv/young", "", nil, nil)
+	if !strings.Contains(string(body), "https://www.svt.se/") {
+		t.Error("the information page does not leave to UPPSOK_QUICK_EXIT_URL")
+	}
+	analyst := func() string { _, tok := env.User(t, "a@example.se", "analyst", ""); return tok }()
+	var rep struct {
+		K int `json:"k"`
+	}
+	env.MustJSON(t, "GET", "/api/lagesbild/audit?year=2026", analyst, nil, 200, &rep)
+	if rep.K != 7 {
+		t.Errorf("lägesbild audit ran with k = %d, want 7", rep.K)
 	}
 }

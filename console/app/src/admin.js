@@ -2,6 +2,12 @@
 // and the card scan chart (the card screen itself is shared with leads).
 import { h, t, field, select, toast, busy, table, confirmAsk } from "./ui.js";
 
+// svFirst orders pages Swedish first, then by audience and language.
+export function svFirst(pages) {
+  return pages.sort((a, b) => (a.language === "sv") === (b.language === "sv")
+    ? (a.audience + a.language).localeCompare(b.audience + b.language) : a.language === "sv" ? -1 : 1);
+}
+
 // -------------------------------------------------------------------- teams
 
 export async function teams(main, ctx) {
@@ -33,7 +39,7 @@ export async function teams(main, ctx) {
 // ---------------------------------------------------------- information pages
 
 export async function pages(main, ctx, [openId]) {
-  const list = await ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" });
+  const list = svFirst(await ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }));
   const page = list.find((p) => p.id === openId);
   if (!page) {
     main.replaceChildren(h("h1", {}, t("Informationssidor", "Information pages")),

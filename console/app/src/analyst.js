@@ -74,8 +74,16 @@ function renderTable(ctx, tbl, prev) {
       codesOf(tbl.cells, d1).map((r) => h("tr", { class: r === "_total" ? "total" : "" }, h("th", { scope: "row" }, dimLabel(ctx, d1, r)),
         cols.map((c) => valueCell(by.get(keyOf({ [d1]: r, [d2]: c })), prevMatrix ? "num prev" : "num")))));
   };
-  return h("section", { class: "lb-table wide", "data-table": tbl.id },
+  const m = h("section", { class: "lb-table wide", "data-table": tbl.id },
     h("div", { class: "side" }, matrix(tbl.cells, title), prev ? matrix(prev.cells, title + " – " + t("förra året", "last year"), true) : null));
+  // Wide matrices scroll sideways on a tablet: the scroll area takes focus
+  // so that a keyboard can scroll it too.
+  m.querySelectorAll(".table-wrap").forEach((w, i) => {
+    w.tabIndex = 0;
+    w.setAttribute("role", "region");
+    w.setAttribute("aria-label", i === 0 ? title : title + " – " + t("förra året", "last year"));
+  });
+  return m;
 }
 
 export async function lagesbild(main, ctx) {
@@ -85,7 +93,8 @@ export async function lagesbild(main, ctx) {
   const picker = h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); location.hash = `#/lagesbild?year=${yearIn.value}&tertial=${tertialIn.value}`; } },
     field(t("År", "Year"), yearIn), field(t("Period", "Period"), tertialIn), h("button", { type: "submit" }, t("Visa", "Show")));
   main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted" }, t("Räknar…", "Counting…")));
-  const doc = await fetchJSON(ctx, `/api/lagesbild?year=${year}&tertial=${tertial}&format=json`);
+  // Every fetch of the lägesbild is logged; this one says it was a view.
+  const doc = await fetchJSON(ctx, `/api/lagesbild?year=${year}&tertial=${tertial}&format=json&recipient=${encodeURIComponent(t("visning i konsolen", "viewed in the console"))}`);
   const byId = new Map(doc.tables.map((x) => [x.id, x]));
   const current = doc.tables.filter((x) => !x.id.endsWith("_prev"));
   const hiddenCount = current.reduce((s, x) => s + x.cells.filter((c) => c.hidden).length, 0);
@@ -129,7 +138,7 @@ export async function lagesbild(main, ctx) {
       field(t("Mottagare (sparas i exportloggen)", "Recipient (kept in the export log)"), recipient), h("div", { class: "row" }, dl)),
     freezeForm,
     h("h2", {}, t("Tabeller", "Tables")),
-    current.map((x) => renderTable(ctx, x, byId.get(x.id + "_prev"))));
+    ...current.map((x) => renderTable(ctx, x, byId.get(x.id + "_prev"))));
 }
 
 // ------------------------------------------------------------------ releases
@@ -143,9 +152,9 @@ export async function releases(main, ctx, [openId]) {
   const rows = items.map((r) => {
     const prev = (byPeriod.get(r.period) || []).find((x) => x.revision === r.revision - 1);
     return h("tr", { "data-id": r.id },
-      h("th", { scope: "row" }, r.period), h("td", { class: "num" }, r.revision), h("td", {}, fmtDateTime(r.created)), h("td", {}, r.note || "–"),
+      h("th", { scope: "row" }, r.period), h("td", { class: "num" }, r.revision), h("td", {}, fmtDateTime(r.created)), h("td", {}, r.note || "–"), h("td", {}, r.recipient || "–"),
       h("td", { class: "actions" }, FORMATS.map(([f, name]) => {
-        const b = h("button", { class: "secondary small", "aria-label": `${name} ${r.period} r${r.revision}`, onclick: () => busy(b, async () => {
+        const b = h("button", { class: "secondary small", "aria-label": `${f.toUpperCase()} ${r.period} r${r.revision}`, onclick: () => busy(b, async () => {
           await download(ctx.token(), `/api/lagesbild/releases/${r.id}?format=${f}&recipient=${encodeURIComponent(recipient.value.trim())}`, `lagesbild.${f}`);
         }) }, f.toUpperCase());
         return b;
@@ -156,7 +165,7 @@ export async function releases(main, ctx, [openId]) {
     h("p", {}, t("En utgåva är lägesbilden som den lämnades ut. Den hämtas alltid likadan. En ny revision av samma period visar vad som ändrats.",
       "A release is the report as it was handed over. It is always served the same. A new revision of a period shows what changed.")),
     field(t("Mottagare vid hämtning (sparas i exportloggen)", "Recipient when downloading (kept in the export log)"), recipient),
-    items.length ? table(null, [t("Period", "Period"), t("Revision", "Revision"), t("Skapad", "Created"), t("Anteckning", "Note"), t("Hämta", "Download")], rows, { id: "releases" })
+    items.length ? table(null, [t("Period", "Period"), t("Revision", "Revision"), t("Skapad", "Created"), t("Anteckning", "Note"), t("Mottagare", "Recipient"), t("Hämta", "Download")], rows, { id: "releases" })
       : h("p", { class: "muted" }, t("Inga utgåvor ännu. Frys en under Lägesbild.", "No releases yet. Freeze one under Situation report.")),
     diffBox);
   if (openId) { const r = items.find((x) => x.id === openId); if (r) main.querySelector(`[data-id="${r.id}"]`)?.scrollIntoView(); }
@@ -245,7 +254,7 @@ export async function plan(main, ctx) {
   saveText);
 
   const act = h("input", { id: "ac-activity", required: true, maxlength: 300 });
-  const org = h("input", { id: "ac-org", maxlength: 120 });
+  const org = h("input", { id: "ac-org", required: true, maxlength: 120 });
   const due = h("input", { id: "ac-due", type: "date" });
   const st = select({ id: "ac-status" }, Object.keys(ACT_STATUS).map((k) => [k, t(...ACT_STATUS[k])]), "planned");
   const add = h("button", { type: "submit", id: "ac-add" }, t("Lägg till aktivitet", "Add activity"));
@@ -270,9 +279,11 @@ export async function plan(main, ctx) {
   });
   main.replaceChildren(h("h1", {}, t("Orsaksanalys och aktivitetsplan", "Analysis and activity plan")), picker, analysisForm,
     h("h2", {}, t(`Aktivitetsplan för ${periodText(year, tertial)}`, `Activity plan for ${periodText(year, tertial)}`)),
+    // The aktivitetsplan is kept per tertial.
+    tertial === 0 ? h("p", { class: "info" }, t("Aktivitetsplanen förs per tertial: välj ett tertial ovan.", "The activity plan is kept per tertial: choose a tertial above.")) :
     rows.length ? table(null, [t("Aktivitet", "Activity"), t("Organisation", "Organisation"), t("Klar senast", "Due"), t("Läge", "State")], rows, { id: "activities" })
       : h("p", { class: "muted" }, t("Inga aktiviteter ännu.", "No activities yet.")),
-    addForm);
+    tertial === 0 ? null : addForm);
 }
 
 // ---------------------------------------------------------------- export log

@@ -1,6 +1,6 @@
 // A team lead's screens (admins see the same for every team): follow-ups,
 // tablets, accounts, cards and the team's activity.
-import { scanChart } from "./admin.js";
+import { scanChart, svFirst } from "./admin.js";
 import { h, t, field, select, label, labels, fmtDate, fmtDateTime, ago, today, toast, errorText, confirmAsk, busy, table, download, parseDate } from "./ui.js";
 
 const isAdmin = (ctx) => ctx.role() === "admin";
@@ -18,19 +18,27 @@ export const DECISIONS = {
   already_known: ["Redan känt hos socialtjänsten", "Already known to social services"],
   no_action: ["Ingen åtgärd (motivera i anteckningen)", "No action (explain in the note)"],
 };
-const REASONS = {
-  child_trafficking: ["Barn, misstänkt människohandel", "Child, suspected trafficking"],
-  child_exploitation: ["Barn, misstänkt sexuell exploatering", "Child, suspected sexual exploitation"],
+// Reason codes of the child rule (package followups): role_<code>,
+// assessment_<code>, action_<code>, or a field name.
+const REASON_FIELDS = {
+  indicators: ["Indikatorer", "Indicators"],
+  control: ["Tecken på kontroll", "Signs of control"],
+  vulnerabilities: ["Sårbarheter", "Vulnerabilities"],
 };
+function reasonLabel(code) {
+  const m = /^(role|assessment|action)_(.+)$/.exec(code || "");
+  if (m) return label(m[1] === "action" ? "actions" : m[1], m[2]);
+  return REASON_FIELDS[code] ? t(...REASON_FIELDS[code]) : code;
+}
 const STATUS = { open: ["Ny", "New"], in_progress: ["Pågår", "In progress"], done: ["Klar", "Done"] };
 const tr = (map, code) => (map[code] ? t(...map[code]) : code || "–");
 
 function fuStatus(r) {
-  return r.status || (r.done ? "done" : "open");
+  return r.status || "open";
 }
 function fuReasons(r) {
-  const list = Array.isArray(r.reasons) ? r.reasons : r.reason ? [r.reason] : [];
-  return list.map((c) => tr(REASONS, c)).join(", ") || "–";
+  const list = Array.isArray(r.reasons) ? r.reasons : [];
+  return list.map(reasonLabel).join(", ") || t("Barn", "Child");
 }
 // urgency: overdue first, then the nearest due date, then the newest.
 function byUrgency(a, b) {
@@ -115,9 +123,8 @@ function followUpItem(ctx, r, expanded) {
 
 function deviceState(d) {
   if (!d.revoked_at) return ["active", t("I bruk", "In use")];
-  const mode = d.revoke_mode || d.revoked_mode || "";
-  if (mode === "returned") {
-    return d.wiped_at ? ["revoked", t("Återlämnad, raderad", "Returned, wiped")] : ["pending", t("Återlämnad – väntar på sista synk", "Returned – waiting for its last sync")];
+  if (d.revoke_mode === "returned") {
+    return d.final_push_at ? ["revoked", t("Återlämnad, raderad", "Returned, wiped")] : ["pending", t("Återlämnad – väntar på sista synk", "Returned – waiting for its last sync")];
   }
   return ["revoked", t("Spärrad (borttappad)", "Revoked (lost)")];
 }
@@ -336,7 +343,7 @@ async function setActive(ctx, u, active) {
 export async function cards(main, ctx) {
   const admin = isAdmin(ctx);
   const [pages, all] = await Promise.all([
-    ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }),
+    ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }).then(svFirst),
     ctx.pb.collection("info_cards").getFullList({ sort: "campaign,code" }),
   ]);
   const pageName = (id) => { const p = pages.find((x) => x.id === id); return p ? `${p.title} (${p.language})` : "–"; };
@@ -373,7 +380,7 @@ export async function cards(main, ctx) {
     const btn = h("button", { class: "small", onclick: () => busy(btn, async () => {
       await download(ctx.token(), "/api/cards/sheet.pdf?codes=" + encodeURIComponent(g.cards.map((c) => c.code).join(",")), "kort.pdf");
       toast(t("Kortarket är hämtat. Skriv ut i 100 % storlek.", "The card sheet is downloaded. Print at 100 % size."));
-    }), "aria-label": t("Skriv ut ", "Print ") + pageName(g.page) + " " + g.campaign }, t("Skriv ut kortark (PDF)", "Print card sheet (PDF)"));
+    }), "aria-label": t("Skriv ut kortark (PDF): ", "Print card sheet (PDF): ") + pageName(g.page) + " " + g.campaign }, t("Skriv ut kortark (PDF)", "Print card sheet (PDF)"));
     return h("tr", {},
       h("th", { scope: "row" }, pageName(g.page)),
       h("td", {}, g.campaign || "–"),

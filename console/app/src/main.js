@@ -132,7 +132,8 @@ async function route() {
   for (const f of ctx.cleanups.splice(0)) f();
   const r = role();
   if (!r) return signInScreen();
-  const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
+  // "#/name/param?query": the query is read by the screen itself.
+  const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("?")[0].split("/");
   const allowed = screens.filter((s) => s.roles.includes(r));
   let screen = allowed.find((s) => s.name === name);
   if (!screen) {
@@ -143,7 +144,7 @@ async function route() {
     h("ul", {}, allowed.map((s) => h("li", {}, h("a", { href: "#/" + s.name, "aria-current": s === screen ? "page" : null }, t(s.sv, s.en))))));
   const main = h("main", { id: "main", tabindex: "-1" });
   const banner = r === "admin" && ctx.settings && ctx.settings.loopback
-    ? h("div", { class: "banner", role: "note" },
+    ? h("section", { class: "banner", id: "address-banner", "aria-label": t("Varning om den publika adressen", "Warning about the public address") },
       h("strong", {}, t("Den publika adressen är inte satt. ", "The public address is not set. ")),
       t("QR-koder, kort och inskrivningslänkar pekar nu på ", "QR codes, cards and enroll links now point to "), h("code", {}, ctx.settings.app_url),
       t(", som bara fungerar på den här datorn. ", ", which only works on this machine. "),
@@ -160,6 +161,7 @@ async function route() {
   const h1 = main.querySelector("h1");
   if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); }
   document.title = t(screen.sv, screen.en) + " – uppsok";
+  main.dataset.ready = "1"; // for browser tests: the screen has rendered
 }
 
 window.addEventListener("hashchange", route);

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     this.body = body || {};
   }
   get wipe() { return this.status === 403 && !!(this.body.data && this.body.data.wipe); }
+  // pushFirst: a returned device (sync protocol, Devices) may push once more before it wipes.
+  get pushFirst() { return this.wipe && !!this.body.data.push_first; }
   get offline() { return this.status === 0; }
 }
 

@@ -71,3 +71,13 @@ export function outgoing(rec) {
   if (rec.interpreter !== undefined) delete out.interpreting;
   return out;
 }
+
+// alsoTouched lists the columns to write back with k when the worker edits
+// k in a stored contact: a schema-3 field and the old column it replaces
+// go together, so that an edited contact leaves its old shape (the old
+// column becomes undefined) and is pushed with what the worker saw.
+export function alsoTouched(k) {
+  if (k === "control" || k === "vulnerabilities") return ["control", "vulnerabilities", "indicators"];
+  if (k === "interpreting") return ["interpreter"];
+  return [];
+}

@@ -64,7 +64,7 @@ export const store = {
 
 // Local writes by the worker: a create, an update of some columns, a delete.
 export async function createLocal(table, rec) {
-  const row = { ...rec, _status: "created", _changed: "", _rev: 1 };
+  const row = { ...rec, _status: "created", _changed: "", _rev: 1, _at: Date.now() };
   await store.put(table, row);
   return row;
 }
@@ -75,7 +75,7 @@ export async function updateLocal(table, id, changes) {
     if (!old) throw new Error("no such record " + id);
     const changed = new Set((old._changed || "").split(",").filter(Boolean));
     for (const k of Object.keys(changes)) if (JSON.stringify(old[k]) !== JSON.stringify(changes[k])) changed.add(k);
-    const row = { ...old, ...changes, _rev: (old._rev || 0) + 1 };
+    const row = { ...old, ...changes, _rev: (old._rev || 0) + 1, _at: Date.now() };
     if (old._status === "synced") row._status = "updated";
     row._changed = [...changed].join(",");
     await put(table, row);

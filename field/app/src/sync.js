@@ -7,11 +7,12 @@ import { SCHEMA_VERSION, migrationSince, outgoing } from "./schema3.js";
 
 export { SCHEMA_VERSION };
 const WRITABLE = ["outreach_sessions", "contacts"];
-const LOCAL = ["_status", "_changed", "_rev", "_rejected"];
+const LOCAL = ["_status", "_changed", "_rev", "_rejected", "_at"];
 
+// strip leaves out the local bookkeeping that the server has no use for.
 function strip(rec) {
   const out = {};
-  for (const [k, v] of Object.entries(rec)) if (k !== "_rev" && k !== "_rejected") out[k] = v;
+  for (const [k, v] of Object.entries(rec)) if (k !== "_rev" && k !== "_rejected" && k !== "_at") out[k] = v;
   return out;
 }
 
@@ -46,7 +47,11 @@ async function pull(api) {
       }
       for (const id of ch.deleted || []) {
         const local = await get(table, id);
-        if (local && local._status !== "created") await remove(table, id);
+        if (!local || local._status === "created") continue;
+        // A colleague deleted a record that holds an edit made here: the
+        // edit is kept and the worker is asked what to do with it.
+        if (local._status === "updated") await put(table, { ...local, _rejected: "deleted" });
+        else await remove(table, id);
       }
     }
   });
@@ -85,14 +90,16 @@ async function localChanges() {
 }
 
 async function markPushed(pushed, res) {
-  const rejected = new Set();
-  for (const [table, ids] of Object.entries(res.rejected || {})) for (const id of ids) rejected.add(table + "/" + id);
+  const rejected = new Map(); // "table/id" -> reason (true when the server gave none)
+  for (const [table, ids] of Object.entries(res.rejected || {})) for (const id of ids) rejected.set(table + "/" + id, true);
+  for (const [table, m] of Object.entries(res.rejected_reasons || {})) for (const [id, why] of Object.entries(m || {})) rejected.set(table + "/" + id, why || true);
   await store.batch(WRITABLE, async (get, put, remove) => {
     for (const p of pushed) {
       const cur = await get(p.table, p.id);
       if (!cur) continue;
       if (rejected.has(p.table + "/" + p.id)) {
-        await put(p.table, { ...cur, _rejected: true });
+        if (p.status === "deleted") { await remove(p.table, p.id); continue; } // gone on the server too
+        await put(p.table, { ...cur, _rejected: rejected.get(p.table + "/" + p.id) });
         continue;
       }
       if (cur._rev !== p.rev) continue; // edited during the push: push again
@@ -113,18 +120,39 @@ function uuidv4() {
     (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
 }
 
+// push sends the local changes and books the reply into report.
+async function push(api, cursor, changes, pushed, report) {
+  const res = await api.post(`/api/field/sync?schema_version=${SCHEMA_VERSION}`, { changes, last_pulled_at: cursor }, { "Idempotency-Key": uuidv4() });
+  report.pushed += pushed.length;
+  report.rejected += await markPushed(pushed, res);
+  report.sanitized = res.sanitized || {};
+  for (const ids of Object.values(res.followups_raised || {})) report.followups += (ids || []).length;
+  report.wipe = res.wipe === true;
+  return res;
+}
+
 // synchronize runs one full sync and returns a report for the worker.
+// report.wipe is set when the server says the device was returned and
+// this push was its last: the caller erases the local data only then.
 export async function synchronize(api) {
-  const report = { pushed: 0, rejected: 0, sanitized: {}, conflict: false };
+  const report = { pushed: 0, rejected: 0, sanitized: {}, conflict: false, followups: 0, wipe: false };
   for (let attempt = 0; attempt < 4; attempt++) {
-    const cursor = await pull(api);
+    let cursor;
+    try {
+      cursor = await pull(api);
+    } catch (e) {
+      if (!e.pushFirst) throw e;
+      // A returned tablet: pulls are refused, but what it holds is pushed
+      // before anything is erased (the reply carries wipe).
+      const { changes, pushed } = await localChanges();
+      await push(api, (await store.meta("lastPulledAt")) || 0, changes, pushed, report);
+      return report;
+    }
     const { changes, pushed } = await localChanges();
     if (pushed.length === 0) return report;
     try {
-      const res = await api.post(`/api/field/sync?schema_version=${SCHEMA_VERSION}`, { changes, last_pulled_at: cursor }, { "Idempotency-Key": uuidv4() });
-      report.pushed += pushed.length;
-      report.rejected += await markPushed(pushed, res);
-      report.sanitized = res.sanitized || {};
+      const res = await push(api, cursor, changes, pushed, report);
+      if (res.wipe) return report;
       // The pushed records come back with the server's values (sanitised
       // notes, for example) on the next pull.
       await pull(api);

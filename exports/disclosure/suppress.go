@@ -1,4 +1,4 @@
-package exports
+package disclosure
 
 import (
 	"fmt"
@@ -12,6 +12,8 @@ const (
 	MinK     = 3
 	// maxSecondaryRounds bounds the secondary suppression loop.
 	maxSecondaryRounds = 5000
+	// maxPartnerTries bounds the candidates tried for one exposed cell.
+	maxPartnerTries = 8
 )
 
 // Suppress applies disclosure control to the sensitive tables of current
@@ -37,12 +39,12 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	period := ""
 	for _, t := range current {
 		period = t.Period.Key()
-		if !t.Def.Sensitive {
+		if !t.Sensitive {
 			continue
 		}
 		for _, c := range t.Cells {
 			if c.Value > 0 && c.Value < k {
-				hide[t.Def.canonical(c.Dims)] = true
+				hide[t.key(c)] = true
 			}
 		}
 	}
@@ -50,15 +52,15 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 		old := map[string]*Cell{}
 		for _, t := range earlier {
 			for i := range t.Cells {
-				old[t.Def.canonical(t.Cells[i].Dims)] = &t.Cells[i]
+				old[t.key(t.Cells[i])] = &t.Cells[i]
 			}
 		}
 		for _, t := range current {
-			if !t.Def.Sensitive {
+			if !t.Sensitive {
 				continue
 			}
 			for _, c := range t.Cells {
-				key := t.Def.canonical(c.Dims)
+				key := t.key(c)
 				o, ok := old[key]
 				if !ok {
 					continue
@@ -75,32 +77,49 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	}
 	apply := func() {
 		for _, t := range current {
-			if !t.Def.Sensitive {
+			if !t.Sensitive {
 				continue
 			}
 			for i := range t.Cells {
-				t.Cells[i].Hidden = hide[t.Def.canonical(t.Cells[i].Dims)]
+				t.Cells[i].Hidden = hide[t.key(t.Cells[i])]
 			}
 		}
 	}
 	apply()
 
 	all := append(append([]*Table(nil), current...), context...)
+	// The obvious cases first, without linear programming: a sum with a
+	// single hidden term gives that term away, so a second term is hidden.
+	// The audit below then handles what this cannot see.
+	m := buildModel(all)
+	for _, q := range m.singles(period) {
+		hide[q.canon] = true
+	}
+	apply()
 	for round := 0; round < maxSecondaryRounds; round++ {
 		m := buildModel(all)
-		rep, err := m.audit(k, true)
+		rep, err := m.audit(k, false)
 		if err != nil {
 			return err
 		}
 		if rep.OK() {
 			return nil
 		}
-		f := rep.Findings[0] // the audit stopped at the first exposed cell
-		p, ok := m.partner(qty{f.Period, f.Cell}, period, k)
-		if !ok {
-			return fmt.Errorf("sekundär röjandekontroll hittar ingen cell att dölja för %s / secondary suppression found no cell to hide for %s", f.Cell, f.Cell)
+		// Fix the findings one after the other on the same model (a later
+		// one may already be covered by an earlier fix); the next round's
+		// audit checks the result.
+		for i, f := range rep.Findings {
+			q := qty{f.Period, f.Cell}
+			if i > 0 && m.width(q) >= float64(k) {
+				continue
+			}
+			p, ok := m.partner(q, period, k)
+			if !ok {
+				return fmt.Errorf("sekundär röjandekontroll hittar ingen cell att dölja för %s / secondary suppression found no cell to hide for %s", f.Cell, f.Cell)
+			}
+			hide[p.canon] = true
+			m.hidden[p] = true
 		}
-		hide[p.canon] = true
 		apply()
 	}
 	return fmt.Errorf("sekundär röjandekontroll avbröts efter %d varv / secondary suppression stopped after %d rounds", maxSecondaryRounds, maxSecondaryRounds)
@@ -147,6 +166,9 @@ func (m *model) partner(q qty, period string, k int) (qty, bool) {
 		return qty{}, false
 	}
 	sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
+	if len(cands) > maxPartnerTries {
+		cands = cands[:maxPartnerTries] // each try is two linear programmes
+	}
 	base := m.width(q)
 	best, bestGain := cands[0], 0.0
 	for _, c := range cands {
@@ -199,4 +221,36 @@ func (m *model) better(a, b qty) bool {
 		return m.value[a] < m.value[b]
 	}
 	return a.canon < b.canon
+}
+
+// singles hides, until none is left, a second term of every sum that has a
+// single hidden term (the cheapest published term of period, see better),
+// and returns the quantities it hid.
+func (m *model) singles(period string) []qty {
+	var out []qty
+	for changed := true; changed; {
+		changed = false
+		for _, r := range m.rel {
+			if r.ineq {
+				continue
+			}
+			var hidden int
+			var cands []qty
+			for q := range r.terms {
+				if m.hidden[q] {
+					hidden++
+				} else if q.period == period && m.released(q) {
+					cands = append(cands, q)
+				}
+			}
+			if hidden != 1 || len(cands) == 0 {
+				continue
+			}
+			sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
+			m.hidden[cands[0]] = true
+			out = append(out, cands[0])
+			changed = true
+		}
+	}
+	return out
 }

@@ -1,8 +1,4 @@
-// Package exports builds the lägesbild: fixed tables of counts from the
-// anonymised contacts and outreach sessions, disclosure control (primary and
-// secondary suppression) with an LP audit, frozen releases, and the CSV,
-// XLSX, JSON and PDF writers.
-package exports
+package disclosure
 
 import (
 	"fmt"

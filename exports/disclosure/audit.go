@@ -1,4 +1,4 @@
-package exports
+package disclosure
 
 import (
 	"errors"
@@ -85,11 +85,11 @@ func buildModel(tables []*Table) *model {
 	}
 	byPeriodUnit := map[string]map[string]bool{} // unit -> canon set, for cross-period relations
 	for _, t := range tables {
-		if !t.Def.Sensitive {
+		if !t.Sensitive {
 			continue
 		}
 		pk := periodKey(t)
-		qOf := func(c *Cell) qty { return qty{pk, t.Def.canonical(c.Dims)} }
+		qOf := func(c *Cell) qty { return qty{pk, t.key(*c)} }
 		for i := range t.Cells {
 			c := &t.Cells[i]
 			q := qOf(c)
@@ -97,14 +97,14 @@ func buildModel(tables []*Table) *model {
 			if !c.Hidden {
 				shown[q] = true
 			}
-			if byPeriodUnit[t.Def.Unit] == nil {
-				byPeriodUnit[t.Def.Unit] = map[string]bool{}
+			if byPeriodUnit[t.Unit] == nil {
+				byPeriodUnit[t.Unit] = map[string]bool{}
 			}
-			byPeriodUnit[t.Def.Unit][q.canon] = true
+			byPeriodUnit[t.Unit][q.canon] = true
 		}
 		// Relations along each dimension, for every fixed assignment of the
 		// other dimensions (margins included).
-		for _, d := range t.Def.Dims {
+		for _, d := range t.Dims {
 			groups := map[string][]*Cell{}
 			totals := map[string]*Cell{}
 			for i := range t.Cells {
@@ -115,7 +115,7 @@ func buildModel(tables []*Table) *model {
 						rest[k] = v
 					}
 				}
-				gk := cellKey(rest)
+				gk := CellKey(rest)
 				if c.Dims[d.Name] == Total {
 					totals[gk] = c
 				} else {
@@ -128,7 +128,7 @@ func buildModel(tables []*Table) *model {
 					continue
 				}
 				tq := qOf(tot)
-				if t.Def.additive(d) {
+				if t.additive(d) {
 					terms := map[qty]float64{tq: -1}
 					for _, c := range cells {
 						terms[qOf(c)] += 1
@@ -140,7 +140,7 @@ func buildModel(tables []*Table) *model {
 				for _, c := range cells {
 					addRel(relation{terms: map[qty]float64{qOf(c): 1, tq: -1}, ineq: true})
 				}
-				if t.Def.Unit == UnitPersons {
+				if t.Unit == UnitPersons {
 					terms := map[qty]float64{tq: 1}
 					for _, c := range cells {
 						terms[qOf(c)] -= 1

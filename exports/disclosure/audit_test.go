@@ -1,25 +1,21 @@
-package exports
+package disclosure
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-
-	"uppsok/taxonomy"
 )
 
 // small lists keep generated tables readable.
 var (
-	testRows = taxonomy.List{Name: "age_band", Codes: []taxonomy.Code{{Code: "under_15"}, {Code: "15_17"}, {Code: "18_20"}, {Code: "21_25"}}}
-	testCols = taxonomy.List{Name: "gender", Codes: []taxonomy.Code{{Code: "woman"}, {Code: "man"}, {Code: "trans"}}}
-	testSet  = taxonomy.List{Name: "platform", Codes: []taxonomy.Code{{Code: "kik"}, {Code: "snapchat"}, {Code: "instagram"}}}
+	testRows = []string{"under_15", "15_17", "18_20", "21_25"}
+	testCols = []string{"woman", "man", "trans"}
 )
 
 // twoWay builds a sensitive rows×cols table (margins included) from inner.
 func twoWay(id string, p Period, inner [][]int) *Table {
-	def := &TableDef{ID: id, Unit: UnitContacts, Sensitive: true, Dims: []Dim{{Name: "age_band", List: testRows}, {Name: "gender", List: testCols}}}
-	t := &Table{Def: def, Period: p}
-	rows, cols := testRows.Values(), testCols.Values()
+	t := &Table{ID: id, Unit: "contacts", Sensitive: true, Period: p, Dims: []Dim{{Name: "age_band"}, {Name: "gender"}}}
+	rows, cols := testRows, testCols
 	colSum := make([]int, len(cols))
 	grand := 0
 	for i, r := range rows {
@@ -42,10 +38,9 @@ func twoWay(id string, p Period, inner [][]int) *Table {
 
 // oneWay builds the age-only table, linked to twoWay through its margins.
 func oneWay(p Period, inner [][]int) *Table {
-	def := &TableDef{ID: "by_age", Unit: UnitContacts, Sensitive: true, Dims: []Dim{{Name: "age_band", List: testRows}}}
-	t := &Table{Def: def, Period: p}
+	t := &Table{ID: "by_age", Unit: "contacts", Sensitive: true, Period: p, Dims: []Dim{{Name: "age_band"}}}
 	grand := 0
-	for i, r := range testRows.Values() {
+	for i, r := range testRows {
 		s := 0
 		for _, v := range inner[i] {
 			s += v
@@ -119,7 +114,7 @@ func checkProtected(t *testing.T, tables []*Table, k int) {
 	for _, tab := range tables {
 		for _, c := range tab.Cells {
 			if !c.Hidden && c.Value > 0 && c.Value < k {
-				t.Fatalf("%s %v: %d published", tab.Def.ID, c.Dims, c.Value)
+				t.Fatalf("%s %v: %d published", tab.ID, c.Dims, c.Value)
 			}
 		}
 	}
@@ -159,9 +154,9 @@ func TestSuppressGeneratedDataSets(t *testing.T) {
 	for seed := uint64(1); seed <= 40; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 99))
-			inner := make([][]int, len(testRows.Codes))
+			inner := make([][]int, len(testRows))
 			for i := range inner {
-				inner[i] = make([]int, len(testCols.Codes))
+				inner[i] = make([]int, len(testCols))
 				for j := range inner[i] {
 					switch rng.IntN(4) {
 					case 0:
@@ -245,8 +240,7 @@ func TestRevisionHidesSmallDifferences(t *testing.T) {
 
 func TestSetTablesAreBoundedByTheirMargin(t *testing.T) {
 	p := Period{Year: 2026}
-	def := &TableDef{ID: "platforms", Unit: UnitContacts, Sensitive: true, Dims: []Dim{{Name: "platform", List: testSet, Set: true}}}
-	tab := &Table{Def: def, Period: p, Cells: []Cell{
+	tab := &Table{ID: "platforms", Unit: "contacts", Sensitive: true, Period: p, Dims: []Dim{{Name: "platform", Set: true}}, Cells: []Cell{
 		{Dims: map[string]string{"platform": "kik"}, Value: 2},
 		{Dims: map[string]string{"platform": "snapchat"}, Value: 30},
 		{Dims: map[string]string{"platform": "instagram"}, Value: 25},
@@ -269,15 +263,4 @@ func countHidden(t *Table) int {
 		}
 	}
 	return n
-}
-
-// Lookup returns the cell of t with the given dims.
-func (t *Table) Lookup(dims map[string]string) *Cell {
-	k := cellKey(dims)
-	for i := range t.Cells {
-		if cellKey(t.Cells[i].Dims) == k {
-			return &t.Cells[i]
-		}
-	}
-	return nil
 }
