@@ -49,6 +49,10 @@ type Options struct {
 	Plain bool
 	// HooksDir is the pb_hooks folder to load ("" = the repository's).
 	HooksDir string
+	// DataDir is an existing data dir to open (PocketBase's test app
+	// clones it, then runs the migrations it lacks): the upgrade tests.
+	// Empty: a new data dir. Not with Plain.
+	DataDir string
 }
 
 // RepoRoot returns the repository root directory.
@@ -76,7 +80,11 @@ func NewWith(tb testing.TB, opts Options) *Env {
 		base.Settings().Logs.MaxDays = 0
 		app = base
 	} else {
-		ta, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: tb.TempDir(), EncryptionEnv: "pb_test_env"})
+		dir := opts.DataDir
+		if dir == "" {
+			dir = tb.TempDir()
+		}
+		ta, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
 		if err != nil {
 			tb.Fatalf("test app: %v", err)
 		}

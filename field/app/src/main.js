@@ -267,6 +267,9 @@ async function wipe(text) {
 // account, and nothing unsynced is erased.
 async function signOut() {
   if (S.waiting > 0 || S.rejected.length > 0 || S.draft) {
+    // A sync already under way (e.g. started by coming online) is awaited
+    // first: sync() returns at once while one runs.
+    for (let i = 0; i < 600 && S.syncing; i++) await new Promise((r) => setTimeout(r, 100));
     await sync(true);
     await refresh();
   }
