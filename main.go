@@ -14,6 +14,7 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"uppsok/cards"
 	"uppsok/exports"
@@ -30,6 +31,20 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// The person-code key is checked before anything else of serve runs. A
+	// refusal exits 1 (PocketBase would print a serve error and exit 0,
+	// which a service manager takes for a clean stop).
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id:       "uppsokPersonKeyCheck",
+		Priority: -1000,
+		Func: func(se *core.ServeEvent) error {
+			if _, err := up.Hasher(); err != nil {
+				fmt.Fprintln(os.Stderr, "uppsok: person-code key:", err)
+				os.Exit(1)
+			}
+			return se.Next()
+		},
+	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		printFirstRun(se.App)
 		return se.Next()

@@ -60,6 +60,9 @@ func Register(app core.App, cfg Config) *Service {
 		s.loc = time.UTC
 	}
 
+	bindNumberHooks(app)
+	bindPhonesCompat(app)
+
 	// The server chooses every code: a chosen code could be guessable.
 	app.OnRecordCreate("info_cards").BindFunc(func(e *core.RecordEvent) error {
 		e.Record.Set("code", NewCode())

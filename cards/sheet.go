@@ -2,9 +2,10 @@ package cards
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/apierr"
 )
 
 // Card and sheet geometry (mm). Business-card size, 2 × 5 on A4 with room
@@ -33,7 +36,21 @@ const (
 // printable is one card on a sheet.
 type printable struct {
 	code, lang, text, title string
-	phones                  []struct{ Label, Number string }
+	phones                  []HelpNumber
+}
+
+// UnreviewedError says which pages of a print wait for a native speaker's
+// review; the sheet is not printed unless unreviewed pages are allowed.
+type UnreviewedError struct {
+	// Pages are "language/audience" of the pages that wait, sorted.
+	Pages []string
+}
+
+func (e *UnreviewedError) Error() string {
+	p := strings.Join(e.Pages, ", ")
+	return "sidor som väntar på granskning av en modersmålstalare: " + p +
+		" (skriv ut ändå med allow_unreviewed=1) / pages waiting for a native speaker's review: " + p +
+		" (print anyway with allow_unreviewed=1)"
 }
 
 // SelectCards returns the cards to print: the given codes, or every card
@@ -51,7 +68,7 @@ func SelectCards(app core.App, codes []string, campaign string) ([]*core.Record,
 	case campaign != "":
 		return app.FindRecordsByFilter("info_cards", "campaign = {:c}", "code", 0, 0, dbx.Params{"c": campaign})
 	}
-	return nil, fmt.Errorf("ange kort eller kampanj / give codes or a campaign")
+	return nil, apierr.Input("Ange kort eller kampanj. / Give codes or a campaign.")
 }
 
 // Sheet renders an A4 PDF of cut-out cards with crop marks: each card has
@@ -60,21 +77,39 @@ func SelectCards(app core.App, codes []string, campaign string) ([]*core.Record,
 // letters only where the built-in PDF fonts cannot draw them; the QR code
 // opens the page in the right language either way.
 func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
+	return s.sheet(cards, true)
+}
+
+func (s *Service) sheet(cards []*core.Record, allowUnreviewed bool) ([]byte, error) {
 	if len(cards) == 0 {
-		return nil, fmt.Errorf("inga kort / no cards")
+		return nil, apierr.Input("Inga kort. / No cards.")
 	}
 	if len(cards) > maxSheetCards {
-		return nil, fmt.Errorf("högst %d kort per utskrift / at most %d cards per print", maxSheetCards, maxSheetCards)
+		return nil, apierr.Input("Högst %d kort per utskrift. / At most %d cards per print.", maxSheetCards, maxSheetCards)
 	}
 	var items []printable
+	waiting := map[string]bool{}
 	for _, c := range cards {
 		page, err := s.app.FindRecordById("info_pages", c.GetString("page"))
 		if err != nil {
 			return nil, fmt.Errorf("page of card %s: %w", c.GetString("code"), err)
 		}
+		if page.GetDateTime("reviewed_on").IsZero() {
+			waiting[page.GetString("language")+"/"+page.GetString("audience")] = true
+		}
 		it := printable{code: c.GetString("code"), lang: page.GetString("language"), text: page.GetString("card_text"), title: page.GetString("title")}
-		_ = json.Unmarshal([]byte(page.GetString("phones")), &it.phones)
+		if it.phones, err = PageNumbers(s.app, page); err != nil {
+			return nil, err
+		}
 		items = append(items, it)
+	}
+	if len(waiting) > 0 && !allowUnreviewed {
+		e := &UnreviewedError{}
+		for p := range waiting {
+			e.Pages = append(e.Pages, p)
+		}
+		sort.Strings(e.Pages)
+		return nil, e
 	}
 
 	pdf := fpdf.New("P", "mm", "A4", "")
@@ -114,7 +149,7 @@ func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
 		for _, ph := range it.phones {
 			pdf.SetX(tx)
 			pdf.SetFont("Helvetica", "", 6.5)
-			pdf.MultiCell(tw, 2.8, tr(printableText(ph.Label)), "", "L", false)
+			pdf.MultiCell(tw, 2.8, tr(printableText(ph.Label(it.lang))), "", "L", false)
 			pdf.SetX(tx)
 			pdf.SetFont("Helvetica", "B", 8.5)
 			pdf.CellFormat(tw, 3.8, ph.Number, "", 1, "L", false, 0, "")
@@ -130,9 +165,11 @@ func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Print renders the sheet of cards and counts one print of each card.
-func (s *Service) Print(cards []*core.Record) ([]byte, error) {
-	pdf, err := s.Sheet(cards)
+// Print renders the sheet of cards and counts one print of each card. It
+// refuses (*UnreviewedError) while a card's page waits for a native
+// speaker's review, unless allowUnreviewed.
+func (s *Service) Print(cards []*core.Record, allowUnreviewed bool) ([]byte, error) {
+	pdf, err := s.sheet(cards, allowUnreviewed)
 	if err != nil {
 		return nil, err
 	}
@@ -184,13 +221,22 @@ func (s *Service) handleSheet(e *core.RequestEvent) error {
 	if c := q.Get("codes"); c != "" {
 		codes = strings.Split(c, ",")
 	}
+	// Errors: apierr.Input for what the caller asked wrong (400), anything
+	// else is an internal failure (500, logged).
 	cards, err := SelectCards(s.app, codes, q.Get("campaign"))
 	if err != nil {
-		return apis.NewBadRequestError(err.Error(), nil)
+		return err
 	}
-	pdf, err := s.Print(cards)
-	if err != nil {
-		return apis.NewBadRequestError(err.Error(), nil)
+	if len(cards) == 0 || len(cards) > maxSheetCards {
+		return apis.NewBadRequestError(fmt.Sprintf("välj 1–%d kort / choose 1–%d cards", maxSheetCards, maxSheetCards), nil)
+	}
+	pdf, err := s.Print(cards, q.Get("allow_unreviewed") == "1")
+	var unreviewed *UnreviewedError
+	switch {
+	case errors.As(err, &unreviewed):
+		return apis.NewBadRequestError(err.Error(), map[string]any{"unreviewed": unreviewed.Pages})
+	case err != nil:
+		return err // internal (500, logged by the error policy)
 	}
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="informationskort.pdf"`)
 	return e.Blob(http.StatusOK, "application/pdf", pdf)

@@ -56,6 +56,7 @@ type Service struct {
 //	GET  /console/taxonomy.json             code lists with Swedish and English labels
 //	POST /api/console/devices/{id}/label    rename a tablet (lead of its team, admin)
 //	GET  /api/console/activity?year=&team=  contacts and sessions per week, counts only (lead, admin)
+//	GET  /api/console/lagesbild-labels      labels of every lägesbild dimension's codes (analyst, admin)
 //	GET  /api/console/settings              the public address and whether it is loopback (admin)
 //	POST /api/console/settings/app-url      set the public address (admin)
 //
@@ -94,6 +95,7 @@ func Register(app core.App, cfg Config) *Service {
 		g := se.Router.Group("/api/console")
 		g.POST("/devices/{id}/label", s.handleDeviceLabel)
 		g.GET("/activity", s.handleActivity).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
+		g.GET("/lagesbild-labels", s.handleLagesbildLabels).BindFunc(authz.RequireRole("Bara analytiker och administratörer. / Analysts and admins only.", "analyst", "admin"))
 		admin := g.Group("/settings")
 		admin.BindFunc(authz.RequireRole("Bara administratörer. / Admins only.", "admin"))
 		admin.GET("", s.handleSettings)

@@ -1,6 +1,8 @@
 package console
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,6 +45,9 @@ func (s *Service) handleDeviceLabel(e *core.RequestEvent) error {
 		return apis.NewBadRequestError(fmt.Sprintf("Namnet måste vara 1–%d tecken. / The name must be 1–%d characters.", MaxLabel, MaxLabel), nil)
 	}
 	dev, err := s.app.FindRecordById("devices", e.Request.PathValue("id"))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("find device: %w", err)
+	}
 	if err != nil || !canManageTeam(e.Auth, dev.GetString("team")) {
 		// The same answer for another team's tablet: no probing.
 		return apis.NewNotFoundError("Okänd surfplatta. / Unknown tablet.", nil)

@@ -50,6 +50,11 @@ func TestConsoleRoutesByRole(t *testing.T) {
 		{"analyst reads activity", analyst, "GET", "/api/console/activity", nil, 403},
 		{"device reads activity", device, "GET", "/api/console/activity", nil, 403},
 
+		{"analyst reads the lägesbild labels", analyst, "GET", "/api/console/lagesbild-labels", nil, 200},
+		{"lead reads the lägesbild labels", lead, "GET", "/api/console/lagesbild-labels", nil, 403},
+		{"worker reads the lägesbild labels", worker, "GET", "/api/console/lagesbild-labels", nil, 403},
+		{"device reads the lägesbild labels", device, "GET", "/api/console/lagesbild-labels", nil, 403},
+
 		{"admin reads settings", admin, "GET", "/api/console/settings", nil, 200},
 		{"superuser reads settings", su, "GET", "/api/console/settings", nil, 200},
 		{"lead reads settings", lead, "GET", "/api/console/settings", nil, 403},
@@ -83,6 +88,12 @@ func TestConsoleRoutesByRole(t *testing.T) {
 	env.MustJSON(t, "POST", "/api/field/enrollments", lead, map[string]any{"team_id": mika, "label": "Ny"}, 201, &enr)
 	if !strings.HasPrefix(enr.EnrollURL, "https://uppsok.example/app/#/enroll/") {
 		t.Errorf("enroll url %s", enr.EnrollURL)
+	}
+	// Labels of derived dimensions and of teams come from the declarations.
+	var labels map[string]map[string][2]string
+	env.MustJSON(t, "GET", "/api/console/lagesbild-labels", analyst, nil, 200, &labels)
+	if labels["channel"]["street"][0] == "" || labels["team"]["mika"][0] == "" || len(labels) < 10 {
+		t.Errorf("labels: channel %v, team %v, %d dimensions", labels["channel"], labels["team"], len(labels))
 	}
 	var st struct {
 		Loopback bool `json:"loopback"`

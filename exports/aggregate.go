@@ -19,6 +19,7 @@ const (
 	srcContacts  = "contacts"
 	srcSessions  = "sessions"
 	srcCardScans = "card_scans"
+	srcFollowUps = "follow_ups"
 )
 
 // source describes where rows come from: the FROM clause, the date column
@@ -77,6 +78,14 @@ var sources = map[string]*source{
 		columns: sameNames("kind", "area"),
 		weights: map[string]string{"duration_minutes": "CAST(duration_minutes AS INTEGER)", "persons_observed": "CAST(persons_observed AS INTEGER)",
 			"ads_reviewed": "CAST(ads_reviewed AS INTEGER)", "messages_sent": "CAST(messages_sent AS INTEGER)"},
+	},
+	srcFollowUps: {
+		name: srcFollowUps,
+		// A follow-up keeps a copy of its contact's date: it counts in the
+		// period the contact was made, even after the contact is deleted.
+		from:    "follow_ups",
+		date:    "occurred_on",
+		columns: sameNames("decision", "age_band", "status"),
 	},
 	srcCardScans: {
 		name: srcCardScans,

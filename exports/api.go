@@ -121,7 +121,7 @@ func (h *handlers) send(e *core.RequestEvent, doc *Document) error {
 	if err != nil {
 		return err
 	}
-	data, ctype, err := Render(doc, format, labelsFor(defs))
+	data, ctype, err := Render(doc, format, catalogFor(defs))
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)
 	}
@@ -244,7 +244,7 @@ func (h *handlers) release(e *core.RequestEvent) error {
 			if err != nil {
 				return err
 			}
-			if data, _, err = Render(rel.Doc, format, labelsFor(defs)); err != nil {
+			if data, _, err = Render(rel.Doc, format, catalogFor(defs)); err != nil {
 				return fmt.Errorf("render %s: %w", format, err)
 			}
 		}

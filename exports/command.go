@@ -84,7 +84,7 @@ func runCommand(app core.App, year, tertial, k int, formats, out, recipient, not
 		} else if releaseID != "" {
 			data = []byte(relContent)
 		} else {
-			data, _, err = Render(doc, f, labelsFor(defs))
+			data, _, err = Render(doc, f, catalogFor(defs))
 		}
 		if err != nil {
 			return err

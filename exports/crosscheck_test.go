@@ -44,6 +44,7 @@ var crossDims = map[string]sqlDim{
 	"origin_region": {expr: "x.origin_region"},
 	"assessment":    {expr: "x.assessment"},
 	"kind":          {expr: "x.kind"},
+	"decision":      {expr: "CASE WHEN x.decision = '' THEN 'unknown' ELSE x.decision END"},
 	"platform":      {setCol: "platforms"},
 	// Schema 3: the old indicators are the codes of control and vulnerabilities.
 	"indicator": {setCol: "indicators", setExpr: `(SELECT json_group_array(value) FROM (SELECT value FROM json_each(x.control) UNION ALL SELECT value FROM json_each(x.vulnerabilities)))`},
@@ -107,6 +108,8 @@ func crossSpec(id string) (crossTable, bool) {
 		return weigh(sessions, "SUM(x.ads_reviewed)"), true
 	case "messages_sent_by_kind":
 		return weigh(sessions, "SUM(x.messages_sent)"), true
+	case "child_followups_by_decision":
+		return crossTable{from: "follow_ups x", date: "x.occurred_on", where: "1=1", value: "COUNT(*)"}, true
 	case "card_scans_by_language_audience", "card_scans_by_campaign":
 		return scans, true
 	}
@@ -288,6 +291,15 @@ func generateData(t testing.TB, env *testenv.Env, n int, seed uint64) {
 			"id": uuid.NewString(), "team": teamIDs[rng.IntN(len(teamIDs))], "kind": pick(taxonomy.SessionKind), "day": day(),
 			"area": pick(taxonomy.Area), "min": rng.IntN(300), "obs": rng.IntN(20), "ads": rng.IntN(50), "msg": rng.IntN(30), "seq": i + 1,
 		}).Execute()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	decisions := []string{"", "report_of_concern_made", "police_report_made", "referred_barnahus", "no_action"}
+	for i := 0; i < n/10; i++ {
+		_, err := db.NewQuery(`INSERT INTO follow_ups (id, team, reasons, status, decision, occurred_on, age_band) VALUES
+			({:id}, {:team}, '[]', 'open', {:dec}, {:day}, {:age})`).Bind(dbx.Params{"id": fmt.Sprintf("fu%013d", i),
+			"team": teamIDs[rng.IntN(len(teamIDs))], "dec": decisions[rng.IntN(len(decisions))], "day": day(), "age": "15_17"}).Execute()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,8 +3,9 @@ package exports
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"strconv"
+
+	"uppsok/internal/apierr"
 )
 
 // HiddenMark is how every hidden cell is shown.
@@ -12,22 +13,22 @@ const HiddenMark = ".."
 
 // Render writes d in format and returns the bytes, content type and file
 // extension.
-func Render(d *Document, format string, labels Labels) ([]byte, string, error) {
+func Render(d *Document, format string, cat *Catalog) ([]byte, string, error) {
 	switch format {
 	case "json", "":
 		b, err := d.JSON()
 		return b, "application/json", err
 	case "csv":
-		b, err := renderCSV(d, labels)
+		b, err := renderCSV(d, cat.Label)
 		return b, "text/csv; charset=utf-8", err
 	case "xlsx":
-		b, err := renderXLSX(d, labels)
+		b, err := renderXLSX(d, cat)
 		return b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", err
 	case "pdf":
-		b, err := renderPDF(d, labels)
+		b, err := renderPDF(d, cat)
 		return b, "application/pdf", err
 	}
-	return nil, "", fmt.Errorf("okänt format %q (json, csv, xlsx, pdf) / unknown format %q", format, format)
+	return nil, "", apierr.Input("Okänt format %q (json, csv, xlsx, pdf). / Unknown format %q.", format, format)
 }
 
 // renderCSV writes the tidy long form: one line per cell, with the codes

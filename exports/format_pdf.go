@@ -3,14 +3,73 @@ package exports
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 )
 
-// renderPDF writes a printable report: a cover with the method, then each
-// table with its numbers and a simple bar chart of its published cells.
-func renderPDF(d *Document, labels Labels) ([]byte, error) {
+// The PDF is a report an analyst can hand on as it is: a cover with the
+// recipient, contents, a summary in plain Swedish built from published
+// cells only, charts, the orsaksanalys and aktivitetsplan, the tables
+// (several a page, hidden cells as ..), the method in plain Swedish and the
+// codebook. It is drawn twice: the first pass learns the page of every
+// section for the contents.
+
+// chartSeries are the main series drawn as bar charts (this year beside
+// last year).
+var chartSeries = []struct {
+	table string
+	fixed map[string]string // the other dimension held at its margin
+}{
+	{"contacts_by_channel", nil},
+	{"contacts_by_age_group_role", map[string]string{"age_group": Total}},
+	{"contacts_by_age_group_assessment", map[string]string{"age_group": "child"}},
+	{"trafficking_by_purpose", nil},
+	{"contacts_by_action", nil},
+}
+
+var palette = [][3]int{{31, 73, 125}, {214, 96, 24}, {0, 122, 110}, {120, 60, 150}, {90, 90, 90}}
+
+const (
+	pageW     = 210.0
+	marginL   = 18.0
+	contentW  = pageW - 2*marginL
+	pageBreak = 297.0 - 18
+)
+
+type tocEntry struct {
+	title string
+	page  int
+	level int
+}
+
+type pdfWriter struct {
+	pdf *fpdf.Fpdf
+	tr  func(string) string
+	d   *Document
+	r   *report
+	cat *Catalog
+	toc []tocEntry
+}
+
+func renderPDF(d *Document, cat *Catalog) ([]byte, error) {
+	first, err := drawPDF(d, cat, nil)
+	if err != nil {
+		return nil, err
+	}
+	w, err := drawPDF(d, cat, first.toc)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := w.pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func drawPDF(d *Document, cat *Catalog, toc []tocEntry) (*pdfWriter, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCatalogSort(true) // byte-identical output for the same document
 	generated, _ := time.Parse(time.RFC3339, d.GeneratedAt)
@@ -18,73 +77,629 @@ func renderPDF(d *Document, labels Labels) ([]byte, error) {
 	pdf.SetModificationDate(generated)
 	pdf.SetTitle("Lägesbild "+d.PeriodOf().Key(), true)
 	pdf.SetCreator("uppsok", true)
-	tr := pdf.UnicodeTranslatorFromDescriptor("cp1252")
-	pdf.SetAutoPageBreak(true, 15)
+	pdf.SetMargins(marginL, 18, marginL)
+	pdf.SetAutoPageBreak(true, 18)
 	pdf.AliasNbPages("")
+	w := &pdfWriter{pdf: pdf, tr: pdf.UnicodeTranslatorFromDescriptor("cp1252"), d: d, r: newReport(d), cat: cat}
+	status := w.status()
 	pdf.SetFooterFunc(func() {
+		if pdf.PageNo() == 1 {
+			return
+		}
 		pdf.SetY(-12)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 8, tr(fmt.Sprintf("Lägesbild %s · sida/page %d/{nb} · dold cell/hidden cell: %s", d.PeriodOf().Key(), pdf.PageNo(), HiddenMark)), "", 0, "C", false, 0, "")
+		pdf.SetFont("Helvetica", "", 7.5)
+		pdf.SetTextColor(80, 80, 80)
+		pdf.CellFormat(0, 6, w.tr(fmt.Sprintf("Lägesbild %s · %s · sida %d av {nb}", periodTitle(d), status, pdf.PageNo())), "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
 	})
+	w.cover(status)
+	w.contents(toc)
+	w.summary()
+	w.charts()
+	w.plan()
+	w.tables()
+	w.method()
+	w.codebook()
+	return w, pdf.Error()
+}
 
+func periodTitle(d *Document) string {
+	if d.Period.Tertial != nil {
+		return fmt.Sprintf("tertial %d %d", *d.Period.Tertial, d.Period.Year)
+	}
+	return fmt.Sprintf("helår %d", d.Period.Year)
+}
+
+func (w *pdfWriter) status() string {
+	if w.d.Release != nil {
+		return fmt.Sprintf("utgåva %d", w.d.Release.Revision)
+	}
+	return "utkast"
+}
+
+func (w *pdfWriter) text(size float64, style, s string) {
+	w.pdf.SetFont("Helvetica", style, size)
+	w.pdf.MultiCell(0, size*0.5, w.tr(s), "", "L", false)
+}
+
+// section starts a numbered part of the report and records it for the
+// contents. newPage forces a page; otherwise it starts on a new page only
+// when less than need millimetres are left.
+func (w *pdfWriter) section(title string, level int, newPage bool, need float64) {
+	if newPage || w.pdf.GetY()+need > pageBreak {
+		w.pdf.AddPage()
+	} else if level == 0 {
+		w.pdf.Ln(4)
+	}
+	w.toc = append(w.toc, tocEntry{title: title, page: w.pdf.PageNo(), level: level})
+	if level == 0 {
+		w.pdf.SetTextColor(31, 73, 125)
+		w.text(16, "B", title)
+		w.pdf.SetTextColor(0, 0, 0)
+		w.pdf.Ln(2)
+		return
+	}
+	w.text(10.5, "B", title)
+}
+
+func (w *pdfWriter) cover(status string) {
+	pdf, d := w.pdf, w.d
 	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 18)
-	pdf.MultiCell(0, 9, tr("Lägesbild prostitution och människohandel / Situation picture"), "", "L", false)
-	pdf.SetFont("Helvetica", "", 11)
-	status := "Utkast / draft"
+	pdf.SetFillColor(31, 73, 125)
+	pdf.Rect(0, 0, pageW, 12, "F")
+	pdf.SetY(60)
+	pdf.SetTextColor(31, 73, 125)
+	w.text(26, "B", "Lägesbild")
+	w.text(15, "", "Prostitution och människohandel i Stockholms stad")
+	pdf.SetTextColor(0, 0, 0)
+	pdf.Ln(6)
+	w.text(12, "", "Situation picture: prostitution and human trafficking, City of Stockholm")
+	pdf.Ln(14)
+	recipient := d.Recipient
+	if recipient == "" {
+		recipient = "Ej angiven / not given"
+	}
+	date := d.GeneratedAt
+	if t, err := time.Parse(time.RFC3339, d.GeneratedAt); err == nil {
+		date = t.Format(time.DateOnly)
+	}
+	state := "Utkast (draft): inte granskad för utlämning"
 	if d.Release != nil {
-		status = fmt.Sprintf("Utgåva / release %d", d.Release.Revision)
+		state = fmt.Sprintf("Utgåva (release), revision %d", d.Release.Revision)
 	}
-	pdf.MultiCell(0, 6, tr(fmt.Sprintf("%s · %s – %s · %s · k = %d", d.PeriodOf().Label(), d.Period.From, d.Period.To, status, d.K)), "", "L", false)
-	pdf.Ln(3)
+	rows := [][2]string{
+		{"Period", fmt.Sprintf("%s (%s – %s)", strings.ToUpper(periodTitle(d)[:1])+periodTitle(d)[1:], d.Period.From, d.Period.To)},
+		{"Status", state},
+		{"Mottagare", recipient},
+		{"Datum", date},
+		{"Röjandeskydd", fmt.Sprintf("Tal från 1 till %d visas inte (k = %d); dolda tal visas som ..", d.K-1, d.K)},
+		{"Avsändare", "Stockholms stad, socialförvaltningen"},
+	}
+	for _, row := range rows {
+		pdf.SetFont("Helvetica", "B", 11)
+		pdf.CellFormat(40, 8, w.tr(row[0]), "", 0, "L", false, 0, "")
+		pdf.SetFont("Helvetica", "", 11)
+		pdf.MultiCell(0, 8, w.tr(row[1]), "", "L", false)
+	}
+	pdf.SetY(250)
 	pdf.SetFont("Helvetica", "", 9)
-	pdf.MultiCell(0, 5, tr(d.Method), "", "L", false)
+	pdf.SetTextColor(80, 80, 80)
+	pdf.MultiCell(0, 4.5, w.tr("Rapporten innehåller bara räknade, skyddade uppgifter. Den får lämnas vidare som den är. The report holds only counted, protected figures; English titles stand beside the Swedish ones and in the appendix."), "", "L", false)
+	pdf.SetTextColor(0, 0, 0)
+}
 
-	for _, t := range d.Tables {
+func (w *pdfWriter) contents(toc []tocEntry) {
+	w.pdf.AddPage()
+	w.pdf.SetTextColor(31, 73, 125)
+	w.text(16, "B", "Innehåll")
+	w.pdf.SetTextColor(0, 0, 0)
+	w.pdf.Ln(2)
+	for _, e := range toc {
+		indent, size, style := 0.0, 9.5, "B"
+		if e.level > 0 {
+			indent, size, style = 6, 8, ""
+		}
+		w.pdf.SetFont("Helvetica", style, size)
+		w.pdf.SetX(marginL + indent)
+		w.pdf.CellFormat(contentW-indent-12, size*0.48, w.tr(e.title), "", 0, "L", false, 0, "")
+		w.pdf.CellFormat(12, size*0.48, fmt.Sprint(e.page), "", 1, "R", false, 0, "")
+	}
+}
+
+func (w *pdfWriter) summary() {
+	w.section("Sammanfattning", 0, true, 0)
+	w.pdf.SetFont("Helvetica", "", 10)
+	for _, s := range w.r.Summary() {
+		w.pdf.SetX(marginL + 3)
+		w.pdf.MultiCell(contentW-3, 5.2, w.tr("•  "+s), "", "L", false)
+		w.pdf.Ln(0.8)
+	}
+	w.pdf.Ln(3)
+	// Key figures over the years.
+	years := w.r.years
+	w.pdf.SetFont("Helvetica", "B", 8.5)
+	labelW := contentW - float64(len(years))*22
+	w.pdf.SetFillColor(230, 236, 244)
+	w.pdf.CellFormat(labelW, 6, w.tr("Nyckeltal"), "B", 0, "L", true, 0, "")
+	for i := len(years) - 1; i >= 0; i-- {
+		w.pdf.CellFormat(22, 6, fmt.Sprint(years[i]), "B", 0, "R", true, 0, "")
+	}
+	w.pdf.Ln(-1)
+	w.pdf.SetFont("Helvetica", "", 8.5)
+	for _, k := range keyFigures {
+		vals, ok, present := w.r.series(k)
+		if !present {
+			continue
+		}
+		w.pdf.CellFormat(labelW, 5.5, w.tr(strings.ToUpper(k.what[:1])+k.what[1:]), "B", 0, "L", false, 0, "")
+		for i := len(years) - 1; i >= 0; i-- {
+			n := w.d.Period.Year - years[i]
+			s := HiddenMark
+			if ok[n] {
+				s = fmt.Sprint(vals[n])
+			}
+			w.pdf.CellFormat(22, 5.5, s, "B", 0, "R", false, 0, "")
+		}
+		w.pdf.Ln(-1)
+	}
+	if len(years) > 1 {
+		w.pdf.Ln(6)
+		w.lineChart()
+	}
+}
+
+// lineChart draws the charted key figures over the years shown.
+func (w *pdfWriter) lineChart() {
+	pdf := w.pdf
+	years := w.r.years
+	w.text(10.5, "B", "Diagram: nyckeltal över åren")
+	x0, y0, cw, ch := marginL+12, pdf.GetY()+4, contentW-60, 55.0
+	if y0+ch+10 > pageBreak {
 		pdf.AddPage()
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.MultiCell(0, 6, tr(t.TitleSV), "", "L", false)
-		pdf.SetFont("Helvetica", "", 9)
-		pdf.MultiCell(0, 5, tr(t.TitleEN+" · "+t.Period), "", "L", false)
-		pdf.Ln(2)
-		dim := t.Dimensions[0]
-		// With two dimensions, the report shows the first dimension's
-		// margins (the full cross-table is in the XLSX and CSV).
-		var cells []DocCell
-		for _, c := range t.Cells {
-			if len(t.Dimensions) == 1 || c.Dims[t.Dimensions[1]] == Total {
-				cells = append(cells, c)
+		y0 = pdf.GetY() + 4
+	}
+	maxV := 1
+	type line struct {
+		name string
+		vals [TrendYears + 1]int
+		ok   [TrendYears + 1]bool
+	}
+	var lines []line
+	for _, k := range keyFigures {
+		if !k.chart {
+			continue
+		}
+		vals, ok, present := w.r.series(k)
+		if !present {
+			continue
+		}
+		lines = append(lines, line{k.what, vals, ok})
+		for n := range vals {
+			if ok[n] && vals[n] > maxV {
+				maxV = vals[n]
 			}
 		}
+	}
+	top := niceMax(maxV)
+	pdf.SetDrawColor(200, 200, 200)
+	pdf.SetFont("Helvetica", "", 7)
+	for i := 0; i <= 4; i++ {
+		y := y0 + ch - ch*float64(i)/4
+		pdf.Line(x0, y, x0+cw, y)
+		pdf.SetXY(x0-12, y-2)
+		pdf.CellFormat(10, 4, fmt.Sprint(top*i/4), "", 0, "R", false, 0, "")
+	}
+	xOf := func(n int) float64 { // n years back
+		if len(years) == 1 {
+			return x0 + cw/2
+		}
+		pos := len(years) - 1 - n
+		return x0 + 8 + (cw-16)*float64(pos)/float64(len(years)-1)
+	}
+	for n := range years {
+		pdf.SetXY(xOf(n)-10, y0+ch+1)
+		pdf.CellFormat(20, 4, fmt.Sprint(w.d.Period.Year-n), "", 0, "C", false, 0, "")
+	}
+	pdf.SetLineWidth(0.6)
+	for i, l := range lines {
+		c := palette[i%len(palette)]
+		pdf.SetDrawColor(c[0], c[1], c[2])
+		pdf.SetFillColor(c[0], c[1], c[2])
+		prevX, prevY, have := 0.0, 0.0, false
+		for n := len(years) - 1; n >= 0; n-- {
+			if !l.ok[n] {
+				have = false
+				continue
+			}
+			x, y := xOf(n), y0+ch-ch*float64(l.vals[n])/float64(top)
+			if have {
+				pdf.Line(prevX, prevY, x, y)
+			}
+			pdf.Circle(x, y, 0.9, "F")
+			prevX, prevY, have = x, y, true
+		}
+		// Legend.
+		ly := y0 + float64(i)*6
+		pdf.Rect(x0+cw+6, ly+1, 4, 2, "F")
+		pdf.SetXY(x0+cw+11, ly)
+		pdf.SetFont("Helvetica", "", 7)
+		pdf.MultiCell(contentW-cw-10, 3.2, w.tr(strings.ToUpper(l.name[:1])+l.name[1:]), "", "L", false)
+	}
+	pdf.SetLineWidth(0.2)
+	pdf.SetDrawColor(0, 0, 0)
+	pdf.SetY(y0 + ch + 8)
+	pdf.SetFont("Helvetica", "", 7)
+	pdf.MultiCell(0, 3.5, w.tr("Ett dolt tal (..) ritas inte."), "", "L", false)
+}
+
+func niceMax(v int) int {
+	for _, step := range []int{5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000} {
+		if v <= step*4 {
+			return step * 4
+		}
+	}
+	return ((v / 1000000) + 1) * 1000000
+}
+
+// charts draws a bar chart per main series: this period beside the same
+// period last year.
+func (w *pdfWriter) charts() {
+	first := true
+	for _, s := range chartSeries {
+		var cur *DocTable
+		for _, t := range w.r.tables {
+			if t.ID == s.table {
+				cur = t
+			}
+		}
+		if cur == nil {
+			continue
+		}
+		dim := cur.Dimensions[0]
+		if len(cur.Dimensions) > 1 {
+			for _, d := range cur.Dimensions {
+				if _, held := s.fixed[d]; !held {
+					dim = d
+				}
+			}
+		}
+		prev := w.r.prev(s.table, 1)
+		dimsOf := func(code string) map[string]string {
+			m := map[string]string{dim: code}
+			for k, v := range s.fixed {
+				m[k] = v
+			}
+			return m
+		}
+		var codes []string
 		maxV := 1
-		for _, c := range cells {
-			if c.Value != nil && c.Dims[dim] != Total && *c.Value > maxV {
-				maxV = *c.Value
+		rows, cols := rowsAndCols(cur)
+		all := rows
+		if dim != cur.Dimensions[0] {
+			all = cols
+		}
+		for _, code := range all {
+			if code == Total {
+				continue
+			}
+			a, okA := value(cur, dimsOf(code))
+			b, okB := value(prev, dimsOf(code))
+			if (okA && a == 0 || !okA && cellText(cur, dimsOf(code)) == "") && (!okB || b == 0) && cellText(cur, dimsOf(code)) != HiddenMark {
+				continue
+			}
+			codes = append(codes, code)
+			if okA && a > maxV {
+				maxV = a
+			}
+			if okB && b > maxV {
+				maxV = b
 			}
 		}
-		for _, c := range cells {
-			sv, _ := labels(dim, c.Dims[dim])
-			val := HiddenMark
-			if c.Value != nil && !c.Hidden {
-				val = fmt.Sprint(*c.Value)
+		title := "Diagram: " + cur.TitleSV
+		if s.fixed["age_group"] == "child" {
+			title = "Diagram: kontakter med barn efter bedömning"
+		} else if s.fixed["age_group"] == Total {
+			title = "Diagram: kontakter efter roll"
+		}
+		need := 14 + float64(len(codes))*6.5
+		w.section(title, 1, first, need)
+		first = false
+		w.legend(prev != nil)
+		for _, code := range codes {
+			sv, _ := w.cat.Label(dim, code)
+			w.bar(sv, cur, prev, dimsOf(code), maxV)
+		}
+		w.pdf.Ln(3)
+	}
+	if !first {
+		w.pdf.SetFont("Helvetica", "", 7)
+		w.pdf.MultiCell(0, 3.5, w.tr("Ett dolt tal (..) ritas inte. Staplar med noll båda åren visas inte."), "", "L", false)
+	}
+	if len(w.toc) > 0 && !first {
+		// The charts are one section in the contents.
+		for i := range w.toc {
+			if strings.HasPrefix(w.toc[i].title, "Diagram: ") && w.toc[i].level == 1 {
+				w.toc = append(w.toc[:i], append([]tocEntry{{title: "Diagram", page: w.toc[i].page}}, w.toc[i:]...)...)
+				break
 			}
-			pdf.SetFont("Helvetica", "", 8)
-			pdf.CellFormat(70, 5, tr(truncate(sv, 45)), "", 0, "L", false, 0, "")
-			pdf.CellFormat(18, 5, val, "", 0, "R", false, 0, "")
-			if c.Value != nil && !c.Hidden && c.Dims[dim] != Total {
-				w := 90 * float64(*c.Value) / float64(maxV)
-				x, y := pdf.GetXY()
-				pdf.SetFillColor(70, 110, 160)
-				pdf.Rect(x+3, y+1, w, 3, "F")
-			}
-			pdf.Ln(5)
 		}
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("write pdf: %w", err)
+}
+
+func (w *pdfWriter) legend(withPrev bool) {
+	pdf := w.pdf
+	pdf.SetFont("Helvetica", "", 7)
+	c := palette[0]
+	pdf.SetFillColor(c[0], c[1], c[2])
+	x, y := marginL+60, pdf.GetY()+1
+	pdf.Rect(x, y, 4, 2.5, "F")
+	pdf.SetXY(x+5, y-0.8)
+	pdf.CellFormat(30, 4, w.tr(w.r.periodName(0)), "", 0, "L", false, 0, "")
+	if withPrev {
+		pdf.SetFillColor(160, 185, 215)
+		pdf.Rect(x+40, y, 4, 2.5, "F")
+		pdf.SetXY(x+45, y-0.8)
+		pdf.CellFormat(30, 4, w.tr(w.r.periodName(1)), "", 0, "L", false, 0, "")
 	}
-	return buf.Bytes(), nil
+	pdf.Ln(5)
+}
+
+func (w *pdfWriter) bar(label string, cur, prev *DocTable, dims map[string]string, maxV int) {
+	pdf := w.pdf
+	barW := contentW - 60 - 14
+	y := pdf.GetY()
+	pdf.SetFont("Helvetica", "", 7.5)
+	pdf.SetXY(marginL, y)
+	pdf.CellFormat(58, 6, w.tr(truncate(label, 44)), "", 0, "L", false, 0, "")
+	draw := func(t *DocTable, yy float64, c [3]int) {
+		v, ok := value(t, dims)
+		x := marginL + 60
+		pdf.SetXY(x, yy-0.8)
+		if !ok {
+			if cellText(t, dims) == HiddenMark {
+				pdf.CellFormat(10, 3, HiddenMark, "", 0, "L", false, 0, "")
+			}
+			return
+		}
+		bw := barW * float64(v) / float64(maxV)
+		pdf.SetFillColor(c[0], c[1], c[2])
+		if bw > 0 {
+			pdf.Rect(x, yy, bw, 2.4, "F")
+		}
+		pdf.SetXY(x+bw+1, yy-0.8)
+		pdf.CellFormat(14, 3.8, fmt.Sprint(v), "", 0, "L", false, 0, "")
+	}
+	draw(cur, y+0.6, palette[0])
+	if prev != nil {
+		draw(prev, y+3.3, [3]int{160, 185, 215})
+	}
+	pdf.SetY(y + 6.5)
+}
+
+func (w *pdfWriter) plan() {
+	d := w.d
+	if d.Analysis != nil {
+		w.section("Orsaksanalys", 0, true, 0)
+		w.pdf.SetFont("Helvetica", "", 10)
+		for _, para := range strings.Split(strings.ReplaceAll(d.Analysis.Text, "\r\n", "\n"), "\n") {
+			w.pdf.MultiCell(0, 5, w.tr(para), "", "L", false)
+		}
+	}
+	if len(d.Activities) > 0 {
+		w.section("Aktivitetsplan", 0, d.Analysis == nil, 40)
+		cols := []float64{14, 74, 44, 22, 20}
+		w.pdf.SetFont("Helvetica", "B", 8)
+		w.pdf.SetFillColor(230, 236, 244)
+		for i, h := range []string{"Tertial", "Aktivitet", "Ansvarig organisation", "Klar senast", "Status"} {
+			w.pdf.CellFormat(cols[i], 6, w.tr(h), "B", 0, "L", true, 0, "")
+		}
+		w.pdf.Ln(-1)
+		w.pdf.SetFont("Helvetica", "", 8)
+		for _, a := range d.Activities {
+			st := ActivityStatus[a.Status]
+			cells := []string{fmt.Sprintf("T%d", a.Tertial), a.Activity, a.Organisation, a.DueOn, st[0]}
+			lines := 1
+			for i, c := range cells {
+				if n := len(w.wrap(c, cols[i]-1)); n > lines {
+					lines = n
+				}
+			}
+			h := float64(lines) * 4
+			if w.pdf.GetY()+h > pageBreak {
+				w.pdf.AddPage()
+			}
+			x, y := w.pdf.GetXY()
+			for i, c := range cells {
+				w.pdf.SetXY(x, y)
+				w.pdf.MultiCell(cols[i], 4, w.tr(c), "", "L", false)
+				x += cols[i]
+			}
+			w.pdf.SetXY(marginL, y+h)
+			w.pdf.Line(marginL, y+h, marginL+contentW, y+h)
+		}
+	}
+}
+
+// tables draws every table of the period, several a page.
+func (w *pdfWriter) tables() {
+	first := true
+	for _, t := range w.r.tables {
+		w.table(t, first)
+		first = false
+	}
+}
+
+func (w *pdfWriter) table(t *DocTable, newPage bool) {
+	pdf := w.pdf
+	prev := w.r.prev(t.ID, 1)
+	if newPage {
+		w.pdf.AddPage()
+		w.toc = append(w.toc, tocEntry{title: "Tabeller", page: pdf.PageNo()})
+		pdf.SetTextColor(31, 73, 125)
+		w.text(16, "B", "Tabeller")
+		pdf.SetTextColor(0, 0, 0)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.MultiCell(0, 4, w.tr(fmt.Sprintf("Varje tabell visar %s och samma period året före. .. = dolt tal (för få). Rader med bara nollor visas inte.", w.r.periodName(0))), "", "L", false)
+		pdf.Ln(2)
+	}
+	rows, cols := rowsAndCols(t)
+	dimA := t.Dimensions[0]
+	var shownRows []string
+	for _, r := range rows {
+		if r == Total || !emptyLine([]*DocTable{t, prev}, dimA, r) {
+			shownRows = append(shownRows, r)
+		}
+	}
+	var shownCols []string
+	if len(t.Dimensions) > 1 {
+		for _, c := range cols {
+			if c == Total || !emptyLine([]*DocTable{t}, t.Dimensions[1], c) {
+				shownCols = append(shownCols, c)
+			}
+		}
+	}
+	// Column layout.
+	labelW := 70.0
+	type col struct {
+		head string
+		w    float64
+		cell func(row string) string
+	}
+	var cs []col
+	prevName := fmt.Sprint(w.d.Period.Year - 1)
+	if len(t.Dimensions) == 1 {
+		cs = append(cs, col{fmt.Sprint(w.d.Period.Year), 24, func(r string) string { return cellText(t, dims2(t, r, "")) }})
+		if prev != nil {
+			cs = append(cs, col{prevName, 24, func(r string) string { return cellText(prev, dims2(prev, r, "")) }})
+		}
+	} else {
+		labelW = 36
+		n := float64(len(shownCols))
+		if prev != nil {
+			n++
+		}
+		cw := (contentW - labelW) / n
+		if cw > 24 {
+			cw = 24
+		}
+		for _, c := range shownCols {
+			c := c
+			head, _ := w.cat.Label(t.Dimensions[1], c)
+			if c == Total {
+				head = "Totalt"
+			}
+			cs = append(cs, col{head, cw, func(r string) string { return cellText(t, dims2(t, r, c)) }})
+		}
+		if prev != nil {
+			cs = append(cs, col{"Totalt " + prevName, cw, func(r string) string { return cellText(prev, dims2(prev, r, Total)) }})
+		}
+	}
+	// Header height from the longest wrapped header.
+	pdf.SetFont("Helvetica", "B", 6.8)
+	headLines := 1
+	for _, c := range cs {
+		if n := len(w.wrap(c.head, c.w-1)); n > headLines {
+			headLines = n
+		}
+	}
+	rowH := 4.4
+	headH := float64(headLines)*3.1 + 1.5
+	need := 12 + headH + float64(len(shownRows))*rowH
+	w.section(t.TitleSV, 1, false, need)
+	pdf.SetFont("Helvetica", "I", 7)
+	pdf.SetTextColor(90, 90, 90)
+	unit := map[string]string{UnitContacts: "kontakter", UnitPersons: "unika personer", UnitSessions: "pass", UnitHours: "timmar", UnitCount: "antal", UnitFollowUps: "uppföljningar"}[t.Unit]
+	pdf.MultiCell(0, 3.5, w.tr(t.TitleEN+" · enhet: "+unit), "", "L", false)
+	pdf.SetTextColor(0, 0, 0)
+	pdf.Ln(1)
+	// Header.
+	x, y := pdf.GetXY()
+	pdf.SetFillColor(230, 236, 244)
+	pdf.Rect(x, y, labelW+sumW(cs, func(c col) float64 { return c.w }), headH, "F")
+	dsv, _ := w.cat.DimTitle(dimA)
+	pdf.SetFont("Helvetica", "B", 6.8)
+	pdf.SetXY(x, y+headH-4)
+	pdf.CellFormat(labelW, 3.5, w.tr(dsv), "", 0, "L", false, 0, "")
+	cx := x + labelW
+	for _, c := range cs {
+		lines := w.wrap(c.head, c.w-1)
+		ly := y + headH - float64(len(lines))*3.1 - 0.5
+		for _, l := range lines {
+			pdf.SetXY(cx, ly)
+			pdf.CellFormat(c.w, 3.1, l, "", 0, "R", false, 0, "")
+			ly += 3.1
+		}
+		cx += c.w
+	}
+	pdf.SetXY(x, y+headH)
+	// Rows.
+	for _, r := range shownRows {
+		label, _ := w.cat.Label(dimA, r)
+		style := ""
+		if r == Total {
+			label, style = "Totalt", "B"
+		}
+		pdf.SetFont("Helvetica", style, 7.5)
+		y := pdf.GetY()
+		pdf.CellFormat(labelW, rowH, w.tr(truncate(label, int(labelW/1.35))), "", 0, "L", false, 0, "")
+		for _, c := range cs {
+			pdf.CellFormat(c.w, rowH, c.cell(r), "", 0, "R", false, 0, "")
+		}
+		pdf.Ln(-1)
+		pdf.SetDrawColor(215, 215, 215)
+		pdf.Line(x, y+rowH, x+labelW+sumW(cs, func(c col) float64 { return c.w }), y+rowH)
+		pdf.SetDrawColor(0, 0, 0)
+	}
+	pdf.Ln(2)
+}
+
+func sumW[T any](xs []T, f func(T) float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += f(x)
+	}
+	return s
+}
+
+func (w *pdfWriter) method() {
+	w.section("Metod: så räknas och skyddas talen", 0, true, 0)
+	w.pdf.SetFont("Helvetica", "", 10)
+	for _, p := range methodText(w.d.K) {
+		w.pdf.MultiCell(0, 5, w.tr(p), "", "L", false)
+		w.pdf.Ln(2.5)
+	}
+	w.pdf.Ln(2)
+	w.text(8, "I", "Method: primary and secondary cell suppression with threshold k; every hidden cell audited by linear programming against everything published (margins, tertials and the year, earlier releases).")
+}
+
+func (w *pdfWriter) codebook() {
+	w.section("Bilaga: kodbok / Appendix: codebook", 0, true, 0)
+	seen := map[string]bool{}
+	cols := []float64{34, 40, 50, 50}
+	w.pdf.SetFont("Helvetica", "B", 7.5)
+	w.pdf.SetFillColor(230, 236, 244)
+	for i, h := range []string{"Dimension", "Kod / code", "Svenska", "English"} {
+		w.pdf.CellFormat(cols[i], 5, w.tr(h), "B", 0, "L", true, 0, "")
+	}
+	w.pdf.Ln(-1)
+	w.pdf.SetFont("Helvetica", "", 7)
+	for _, t := range w.r.tables {
+		for _, c := range t.Cells {
+			for _, dim := range t.Dimensions {
+				code := c.Dims[dim]
+				if code == Total || seen[dim+"|"+code] {
+					continue
+				}
+				seen[dim+"|"+code] = true
+				sv, en := w.cat.Label(dim, code)
+				dsv, _ := w.cat.DimTitle(dim)
+				for i, s := range []string{dsv, code, sv, en} {
+					w.pdf.CellFormat(cols[i], 3.8, w.tr(truncate(s, int(cols[i]/1.3))), "", 0, "L", false, 0, "")
+				}
+				w.pdf.Ln(-1)
+			}
+		}
+	}
 }
 
 func truncate(s string, n int) string {
@@ -93,4 +708,27 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// wrap breaks s into lines (translated for the PDF's font) that fit width
+// in the current font; a word longer than the width is cut.
+func (w *pdfWriter) wrap(s string, width float64) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		try := word
+		if cur != "" {
+			try = cur + " " + word
+		}
+		if w.pdf.GetStringWidth(w.tr(try)) <= width || cur == "" {
+			cur = try
+			continue
+		}
+		lines = append(lines, w.tr(cur))
+		cur = word
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, w.tr(cur))
+	}
+	return lines
 }

@@ -3,14 +3,17 @@ package exports
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// renderXLSX lays each table out as people read it (first dimension down,
-// second across, totals last), with a codebook and a method sheet.
-func renderXLSX(d *Document, labels Labels) ([]byte, error) {
+// renderXLSX writes the workbook an analyst reads: a contents sheet, the
+// summary, one sheet per table with a Swedish name (first dimension down,
+// second across, totals last, the previous years beside or below), the
+// orsaksanalys and aktivitetsplan, a codebook and a method sheet.
+func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	generated, _ := time.Parse(time.RFC3339, d.GeneratedAt)
@@ -19,121 +22,234 @@ func renderXLSX(d *Document, labels Labels) ([]byte, error) {
 		Creator: "uppsok",
 		Created: generated.UTC().Format(time.RFC3339),
 	})
-
+	r := newReport(d)
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E6ECF4"}},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "bottom"}})
+	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	hiddenCells := 0
-	usedNames := map[string]bool{}
-	for _, t := range d.Tables {
-		name := sheetName(t.ID, usedNames)
+
+	contents := "Innehåll"
+	f.SetSheetName("Sheet1", contents)
+	f.SetCellValue(contents, "A1", "Lägesbild prostitution och människohandel, "+periodTitle(d))
+	f.SetCellStyle(contents, "A1", "A1", title)
+	status := "Utkast"
+	if d.Release != nil {
+		status = fmt.Sprintf("Utgåva, revision %d", d.Release.Revision)
+	}
+	f.SetCellValue(contents, "A2", fmt.Sprintf("%s · mottagare: %s · dolt tal visas som %s", status, orNone(d.Recipient), HiddenMark))
+	f.SetSheetRow(contents, "A4", &[]any{"Blad", "Innehåll", "Contents", "Varför (handlingsplanen)"})
+	f.SetCellStyle(contents, "A4", "D4", head)
+	row := 5
+	addContents := func(sheet, sv, en, why string) {
+		f.SetSheetRow(contents, cell(1, row), &[]any{sheet, sv, en, why})
+		f.SetCellHyperLink(contents, cell(1, row), "'"+sheet+"'!A1", "Location")
+		row++
+	}
+	f.SetColWidth(contents, "A", "A", 30)
+	f.SetColWidth(contents, "B", "C", 55)
+	f.SetColWidth(contents, "D", "D", 70)
+
+	// Summary.
+	sum := "Sammanfattning"
+	f.NewSheet(sum)
+	addContents(sum, "Sammanfattning och nyckeltal", "Summary and key figures", "")
+	f.SetCellValue(sum, "A1", "Sammanfattning")
+	f.SetCellStyle(sum, "A1", "A1", title)
+	line := 3
+	for _, s := range r.Summary() {
+		f.SetCellValue(sum, cell(1, line), s)
+		line++
+	}
+	line++
+	hdr := []any{"Nyckeltal"}
+	for i := len(r.years) - 1; i >= 0; i-- {
+		hdr = append(hdr, r.years[i])
+	}
+	f.SetSheetRow(sum, cell(1, line), &hdr)
+	f.SetCellStyle(sum, cell(1, line), cell(len(hdr), line), head)
+	line++
+	for _, k := range keyFigures {
+		vals, ok, present := r.series(k)
+		if !present {
+			continue
+		}
+		out := []any{strings.ToUpper(k.what[:1]) + k.what[1:]}
+		for i := len(r.years) - 1; i >= 0; i-- {
+			n := d.Period.Year - r.years[i]
+			if ok[n] {
+				out = append(out, vals[n])
+			} else {
+				out = append(out, HiddenMark)
+			}
+		}
+		f.SetSheetRow(sum, cell(1, line), &out)
+		line++
+	}
+	f.SetColWidth(sum, "A", "A", 60)
+
+	// Tables.
+	for _, t := range r.tables {
+		name := cat.Sheet(t.ID)
 		if _, err := f.NewSheet(name); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", name, err)
 		}
+		addContents(name, t.TitleSV, t.TitleEN, cat.Why(t.ID))
 		f.SetCellValue(name, "A1", t.TitleSV)
+		f.SetCellStyle(name, "A1", "A1", title)
 		f.SetCellValue(name, "A2", t.TitleEN)
-		f.SetCellValue(name, "A3", fmt.Sprintf("Period: %s · Enhet/unit: %s · Dold cell/hidden cell: %s", t.Period, t.Unit, HiddenMark))
-		f.SetCellStyle(name, "A1", "A1", bold)
-		value := func(c DocCell) any {
-			if c.Hidden || c.Value == nil {
-				hiddenCells++
-				return HiddenMark
-			}
-			return *c.Value
+		f.SetCellValue(name, "A3", fmt.Sprintf("Period: %s · dolt tal (för få): %s", r.periodName(0), HiddenMark))
+		next := 5
+		tables := []*DocTable{t}
+		for n := 1; n <= TrendYears; n++ {
+			tables = append(tables, r.prev(t.ID, n))
 		}
 		if len(t.Dimensions) == 1 {
+			// One dimension: this year and the previous years side by side.
 			dim := t.Dimensions[0]
-			f.SetCellValue(name, "A5", dim)
-			f.SetCellValue(name, "B5", "Antal / count")
-			f.SetCellStyle(name, "A5", "B5", bold)
-			for i, c := range t.Cells {
-				sv, en := labels(dim, c.Dims[dim])
-				row := 6 + i
-				f.SetCellValue(name, cell(1, row), sv+" / "+en)
-				f.SetCellValue(name, cell(2, row), value(c))
+			dsv, _ := cat.DimTitle(dim)
+			hdr := []any{dsv, "Code"}
+			var shown []*DocTable
+			for n, tt := range tables {
+				if tt != nil {
+					hdr = append(hdr, r.periodName(n))
+					shown = append(shown, tt)
+				}
 			}
-			f.SetColWidth(name, "A", "A", 48)
+			f.SetSheetRow(name, cell(1, next), &hdr)
+			f.SetCellStyle(name, cell(1, next), cell(len(hdr), next), head)
+			rows, _ := rowsAndCols(t)
+			for i, code := range rows {
+				sv, en := cat.Label(dim, code)
+				vals := []any{sv + " / " + en, code}
+				for j, tt := range shown {
+					v := xlsxValue(tt, dims2(tt, code, ""))
+					if j == 0 && v == HiddenMark {
+						hiddenCells++
+					}
+					vals = append(vals, v)
+				}
+				f.SetSheetRow(name, cell(1, next+1+i), &vals)
+			}
+			f.SetColWidth(name, "A", "A", 50)
+			f.SetColWidth(name, "B", "B", 16)
 			continue
 		}
-		rowDim, colDim := t.Dimensions[0], t.Dimensions[1]
-		var rows, cols []string
-		seenR, seenC := map[string]bool{}, map[string]bool{}
-		for _, c := range t.Cells {
-			if r := c.Dims[rowDim]; !seenR[r] {
-				seenR[r] = true
-				rows = append(rows, r)
+		// Two dimensions: the cross-table of each year, newest first.
+		for n, tt := range tables {
+			if tt == nil {
+				continue
 			}
-			if cc := c.Dims[colDim]; !seenC[cc] {
-				seenC[cc] = true
-				cols = append(cols, cc)
+			rowDim, colDim := tt.Dimensions[0], tt.Dimensions[1]
+			rows, cols := rowsAndCols(tt)
+			rsv, _ := cat.DimTitle(rowDim)
+			csv, _ := cat.DimTitle(colDim)
+			f.SetCellValue(name, cell(1, next), fmt.Sprintf("%s: %s (rader) × %s (kolumner)", r.periodName(n), rsv, csv))
+			f.SetCellStyle(name, cell(1, next), cell(1, next), bold)
+			next++
+			f.SetCellValue(name, cell(1, next), rsv)
+			for j, cc := range cols {
+				sv, _ := cat.Label(colDim, cc)
+				f.SetCellValue(name, cell(2+j, next), sv)
 			}
+			f.SetCellStyle(name, cell(1, next), cell(1+len(cols), next), head)
+			f.SetRowHeight(name, next, 45)
+			for i, rr := range rows {
+				sv, en := cat.Label(rowDim, rr)
+				f.SetCellValue(name, cell(1, next+1+i), sv+" / "+en)
+				for j, cc := range cols {
+					v := xlsxValue(tt, dims2(tt, rr, cc))
+					if n == 0 && v == HiddenMark {
+						hiddenCells++
+					}
+					f.SetCellValue(name, cell(2+j, next+1+i), v)
+				}
+			}
+			next += len(rows) + 3
 		}
-		f.SetCellValue(name, "A5", rowDim+" \\ "+colDim)
-		f.SetCellStyle(name, "A5", "A5", bold)
-		for j, cc := range cols {
-			sv, en := labels(colDim, cc)
-			f.SetCellValue(name, cell(2+j, 5), sv+" / "+en)
-			f.SetCellStyle(name, cell(2+j, 5), cell(2+j, 5), bold)
+		f.SetColWidth(name, "A", "A", 44)
+	}
+
+	if d.Analysis != nil {
+		a := "Orsaksanalys"
+		f.NewSheet(a)
+		addContents(a, "Orsaksanalys", "Cause analysis", "")
+		f.SetCellValue(a, "A1", "Orsaksanalys")
+		f.SetCellStyle(a, "A1", "A1", title)
+		f.SetCellValue(a, "A3", d.Analysis.Text)
+		f.SetCellStyle(a, "A3", "A3", wrap)
+		f.SetColWidth(a, "A", "A", 120)
+	}
+	if len(d.Activities) > 0 {
+		a := "Aktivitetsplan"
+		f.NewSheet(a)
+		addContents(a, "Aktivitetsplan", "Activity plan", "")
+		hdr := make([]any, len(activityHeader))
+		for i, h := range activityHeader {
+			hdr[i] = h
 		}
-		for i, r := range rows {
-			sv, en := labels(rowDim, r)
-			f.SetCellValue(name, cell(1, 6+i), sv+" / "+en)
+		f.SetSheetRow(a, "A1", &hdr)
+		f.SetCellStyle(a, "A1", cell(len(hdr), 1), head)
+		for i, act := range d.Activities {
+			vals := []any{}
+			for _, v := range activityRow(act) {
+				vals = append(vals, v)
+			}
+			f.SetSheetRow(a, cell(1, 2+i), &vals)
 		}
-		for _, c := range t.Cells {
-			i, j := indexOf(rows, c.Dims[rowDim]), indexOf(cols, c.Dims[colDim])
-			f.SetCellValue(name, cell(2+j, 6+i), value(c))
-		}
-		f.SetColWidth(name, "A", "A", 40)
+		f.SetColWidth(a, "B", "C", 50)
 	}
 
 	// Codebook: every code used, with both labels.
 	cb := "Kodbok"
 	f.NewSheet(cb)
-	f.SetSheetRow(cb, "A1", &[]any{"dimension", "code", "label_sv", "label_en"})
-	f.SetCellStyle(cb, "A1", "D1", bold)
+	addContents(cb, "Kodbok", "Codebook", "")
+	f.SetSheetRow(cb, "A1", &[]any{"Dimension", "Dimension (en)", "Kod", "Svenska", "English"})
+	f.SetCellStyle(cb, "A1", "E1", head)
 	seen := map[string]bool{}
-	row := 2
-	for _, t := range d.Tables {
+	cbRow := 2
+	for _, t := range r.tables {
 		for _, c := range t.Cells {
 			for _, dim := range t.Dimensions {
 				code := c.Dims[dim]
-				if seen[dim+"|"+code] {
+				if seen[dim+"|"+code] || code == Total {
 					continue
 				}
 				seen[dim+"|"+code] = true
-				sv, en := labels(dim, code)
-				f.SetSheetRow(cb, cell(1, row), &[]any{dim, code, sv, en})
-				row++
+				sv, en := cat.Label(dim, code)
+				dsv, den := cat.DimTitle(dim)
+				f.SetSheetRow(cb, cell(1, cbRow), &[]any{dsv, den, code, sv, en})
+				cbRow++
 			}
 		}
 	}
+	f.SetColWidth(cb, "A", "B", 22)
+	f.SetColWidth(cb, "C", "C", 26)
+	f.SetColWidth(cb, "D", "E", 50)
 
 	m := "Metod"
 	f.NewSheet(m)
-	tertial := "helår / full year"
-	if d.Period.Tertial != nil {
-		tertial = fmt.Sprintf("T%d", *d.Period.Tertial)
-	}
-	revision := "utkast / draft"
-	if d.Release != nil {
-		revision = fmt.Sprintf("utgåva / release %d", d.Release.Revision)
-	}
+	addContents(m, "Metod", "Method", "")
 	lines := [][]any{
-		{"Period", fmt.Sprintf("%d %s (%s – %s)", d.Period.Year, tertial, d.Period.From, d.Period.To)},
-		{"Status", revision},
+		{"Period", fmt.Sprintf("%s (%s – %s)", periodTitle(d), d.Period.From, d.Period.To)},
+		{"Status", status},
 		{"k", d.K},
-		{"Metod / method", d.Method},
-		{"Dolda celler / hidden cells", hiddenCells},
-		{"Dold cell visas som / hidden cell shown as", HiddenMark},
-		{"Skapad / generated at", d.GeneratedAt},
+		{"Metod", d.Method},
+		{"Dolda celler i perioden", hiddenCells},
+		{"Dold cell visas som", HiddenMark},
+		{"Skapad", d.GeneratedAt},
 	}
 	for i, l := range lines {
 		f.SetSheetRow(m, cell(1, 1+i), &l)
 	}
-	f.SetColWidth(m, "A", "A", 36)
-	f.SetColWidth(m, "B", "B", 100)
-	f.DeleteSheet("Sheet1")
-	if idx, err := f.GetSheetIndex(m); err == nil {
-		f.SetActiveSheet(idx)
+	for i, p := range methodText(d.K) {
+		f.SetCellValue(m, cell(2, len(lines)+2+i), p)
+		f.SetCellStyle(m, cell(2, len(lines)+2+i), cell(2, len(lines)+2+i), wrap)
 	}
+	f.SetColWidth(m, "A", "A", 26)
+	f.SetColWidth(m, "B", "B", 110)
+	f.SetActiveSheet(0)
 
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
@@ -142,21 +258,21 @@ func renderXLSX(d *Document, labels Labels) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func cell(col, row int) string {
-	name, _ := excelize.CoordinatesToCellName(col, row)
-	return name
+func xlsxValue(t *DocTable, dims map[string]string) any {
+	if v, ok := value(t, dims); ok {
+		return v
+	}
+	return cellText(t, dims)
 }
 
-// sheetName fits a table id into Excel's 31-character sheet names.
-func sheetName(id string, used map[string]bool) string {
-	name := id
-	if len(name) > 31 {
-		name = name[:31]
+func orNone(s string) string {
+	if s == "" {
+		return "ej angiven"
 	}
-	for n := 2; used[name]; n++ {
-		suffix := fmt.Sprintf("~%d", n)
-		name = id[:min(len(id), 31-len(suffix))] + suffix
-	}
-	used[name] = true
+	return s
+}
+
+func cell(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col, row)
 	return name
 }

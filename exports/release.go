@@ -126,7 +126,7 @@ func (b *Builder) Freeze(ctx context.Context, p Period, actor, note, recipient s
 	files := map[string][]byte{}
 	for _, f := range ReleaseFormats {
 		b.progress("skriver / rendering " + f)
-		data, _, err := Render(doc, f, labelsFor(defs))
+		data, _, err := Render(doc, f, catalogFor(defs))
 		if err != nil {
 			return nil, err
 		}

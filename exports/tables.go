@@ -2,6 +2,7 @@ package exports
 
 import (
 	"fmt"
+	"strings"
 
 	"uppsok/exports/disclosure"
 	"uppsok/taxonomy"
@@ -17,6 +18,8 @@ const (
 	UnitSessions = "sessions"
 	UnitHours    = "hours"
 	UnitCount    = "count"
+	// UnitFollowUps counts child follow-ups.
+	UnitFollowUps = "follow_ups"
 )
 
 // Cell is one published (or hidden) number of a table.
@@ -162,6 +165,18 @@ var (
 		{Code: "boys", SV: "Pojkar", EN: "Boys"},
 		{Code: "other_unknown", SV: "Övriga/okänt", EN: "Other/unknown"},
 	}}
+	// decision is a lead's decision on a child follow-up (the children
+	// engineer's follow_ups.decision); no decision yet is "unknown".
+	decision = taxonomy.List{Name: "decision", Codes: []taxonomy.Code{
+		{Code: "report_of_concern_made", SV: "Orosanmälan gjord", EN: "Report of concern made"},
+		{Code: "police_report_made", SV: "Polisanmälan gjord", EN: "Police report made"},
+		{Code: "referred_rk_barn", SV: "Hänvisad till regionkoordinator barn", EN: "Referred to the regional coordinator for children"},
+		{Code: "referred_barnahus", SV: "Hänvisad till Barnahus", EN: "Referred to Barnahus"},
+		{Code: "referred_social_services", SV: "Hänvisad till socialtjänsten", EN: "Referred to social services"},
+		{Code: "already_known", SV: "Redan känt", EN: "Already known"},
+		{Code: "no_action", SV: "Ingen åtgärd", EN: "No action"},
+		{Code: taxonomy.Unknown, SV: "Inget beslut ännu", EN: "No decision yet"},
+	}}
 	hasCode = taxonomy.List{Name: "has_person_code", Codes: []taxonomy.Code{
 		{Code: "yes", SV: "Med personkod", EN: "With person code"},
 		{Code: "no", SV: "Utan personkod", EN: "Without person code"},
@@ -243,6 +258,7 @@ func dimensions(dyn Dynamic) map[string]Dim {
 			return "yes"
 		}},
 		col("kind", taxonomy.SessionKind, "kind"),
+		col("decision", decision, "decision"),
 		col("language", taxonomy.PageLanguages, "page_language"),
 		col("audience", taxonomy.Audience, "audience"),
 		{Name: "campaign", List: taxonomy.List{Name: "campaign", Codes: dyn.Campaigns}, Columns: []string{"campaign"}, Derive: func(v []string) string {
@@ -327,6 +343,9 @@ func tableSpecs(dyn Dynamic) []TableDef {
 			"Människoexploatering (BrB 4:1b) för olika ändamål.", []string{"purpose"}, map[string]string{"assessment": "suspected_exploitation"}),
 		c("contacts_by_indicator", "Kontakter efter indikator", "Contacts by indicator",
 			"Tecken på människohandel och utnyttjande.", []string{"indicator"}, nil),
+		{ID: "child_followups_by_decision", TitleSV: "Uppföljningar av barn efter beslut", TitleEN: "Child follow-ups by decision",
+			Why:  "Barn först: varje barn som visar tecken på utnyttjande följs upp; vad som beslutades.",
+			Unit: UnitFollowUps, Source: srcFollowUps, On: []string{"decision"}, Sensitive: true},
 		tert(c("contacts_by_action", "Insatser och hänvisningar", "Actions taken and referrals made",
 			"Stöd, skydd och hänvisningar som arbetet ger.", []string{"action"}, nil)),
 		c("buyers_by_action", "Insatser för köpare av sex", "Actions for buyers of sex",
@@ -363,11 +382,19 @@ func Definitions(dyn Dynamic) ([]*TableDef, error) { return define(dyn, tableSpe
 func define(dyn Dynamic, specs []TableDef) ([]*TableDef, error) {
 	cat := dimensions(dyn)
 	var out []*TableDef
-	seen := map[string]bool{}
+	seen, sheets := map[string]bool{}, map[string]bool{}
 	for _, spec := range specs {
 		def := spec
 		if seen[def.ID] {
 			return nil, fmt.Errorf("table %s declared twice", def.ID)
+		}
+		if err := checkSheetName(def.ID, sheets); err != nil {
+			return nil, err
+		}
+		for _, name := range def.On {
+			if _, ok := dimTitles[name]; !ok {
+				return nil, fmt.Errorf("table %s: dimension %s has no title", def.ID, name)
+			}
 		}
 		seen[def.ID] = true
 		src, ok := sources[def.Source]
@@ -455,3 +482,118 @@ const (
 	DefaultK = disclosure.DefaultK
 	MinK     = disclosure.MinK
 )
+
+// sheetNames are the tables' short Swedish names: XLSX sheet names (at most
+// 31 characters, unique) and headings in the contents.
+var sheetNames = map[string]string{
+	"contacts_by_channel":               "Kontakter per kanal",
+	"persons_by_channel":                "Personer per kanal",
+	"contacts_without_code_by_channel":  "Utan personkod per kanal",
+	"contacts_by_age_group_role":        "Barn och vuxna per roll",
+	"contacts_by_age_group_assessment":  "Barn och vuxna per bedömning",
+	"contacts_by_role":                  "Kontakter per roll",
+	"persons_by_role":                   "Personer per roll",
+	"contacts_by_gender_role":           "Kön och roll",
+	"contacts_by_team":                  "Kontakter per team",
+	"persons_by_team":                   "Personer per team",
+	"contacts_by_age_gender":            "Ålder och kön",
+	"persons_by_age_gender":             "Personer ålder och kön",
+	"children_by_assessment":            "Barn per bedömning",
+	"children_by_age_gender":            "Barn ålder och kön",
+	"children_online_by_platform":       "Barn på nätet per plattform",
+	"children_by_action":                "Insatser för barn",
+	"child_followups_by_decision":       "Uppföljning barn per beslut",
+	"contacts_by_arena":                 "Kontakter per arena",
+	"contacts_by_arena_origin":          "Arena och ursprung",
+	"online_contacts_by_platform":       "Nätet per plattform",
+	"contacts_by_origin":                "Ursprungsregion",
+	"contacts_by_area":                  "Stadsdel",
+	"contacts_by_daypart":               "Tid på dygnet",
+	"contacts_by_language":              "Språk",
+	"contacts_by_assessment":            "Bedömning",
+	"trafficking_by_purpose":            "Människohandel per ändamål",
+	"trafficking_by_purpose_gender_age": "Människohandel NMT",
+	"exploitation_by_purpose":           "Exploatering per ändamål",
+	"contacts_by_indicator":             "Indikatorer",
+	"contacts_by_action":                "Insatser och hänvisningar",
+	"buyers_by_action":                  "Insatser för köpare",
+	"sessions_by_kind_area":             "Pass per typ och område",
+	"hours_by_kind_area":                "Timmar per typ och område",
+	"observed_by_kind":                  "Observerade personer",
+	"ads_reviewed_by_kind":              "Granskade annonser",
+	"messages_sent_by_kind":             "Skickade meddelanden",
+	"cards_given_by_channel":            "Utdelade kort",
+	"card_scans_by_language_audience":   "Skanningar språk målgrupp",
+	"card_scans_by_campaign":            "Skanningar per kampanj",
+}
+
+// dimTitles name the dimensions in Swedish and English (column headers).
+var dimTitles = map[string][2]string{
+	"team": {"Team", "Team"}, "channel": {"Kanal", "Channel"}, "daypart": {"Tid på dygnet", "Part of day"},
+	"area": {"Stadsdel/område", "District/area"}, "arena": {"Arena", "Arena"}, "role": {"Roll", "Role"},
+	"age_band": {"Ålder", "Age"}, "gender": {"Kön", "Gender"}, "origin_region": {"Ursprungsregion", "Region of origin"},
+	"assessment": {"Bedömning", "Assessment"}, "platform": {"Plattform", "Platform"}, "indicator": {"Indikator", "Indicator"},
+	"purpose": {"Ändamål", "Purpose"}, "action": {"Insats", "Action"}, "contact_language": {"Språk", "Language"},
+	"age_group": {"Barn/vuxen", "Child/adult"}, "child_age": {"Ålder", "Age"}, "nmt_group": {"Grupp", "Group"},
+	"has_person_code": {"Personkod", "Person code"}, "kind": {"Typ av pass", "Session kind"},
+	"language": {"Sidans språk", "Page language"}, "audience": {"Målgrupp", "Audience"}, "campaign": {"Kampanj", "Campaign"},
+	"decision": {"Beslut", "Decision"},
+}
+
+// Catalog is what the writers need besides the Document: labels of codes,
+// names of dimensions and tables.
+type Catalog struct {
+	// Label returns a code's Swedish and English labels.
+	Label Labels
+	defs  map[string]*TableDef
+}
+
+// DimTitle returns the Swedish and English name of a dimension.
+func (c *Catalog) DimTitle(dim string) (sv, en string) {
+	if t, ok := dimTitles[dim]; ok {
+		return t[0], t[1]
+	}
+	return dim, dim
+}
+
+// Sheet returns the short Swedish name of a table (its XLSX sheet).
+func (c *Catalog) Sheet(id string) string {
+	if s, ok := sheetNames[id]; ok {
+		return s
+	}
+	return id
+}
+
+// Why returns the plan's words a table serves ("" for an unknown table).
+func (c *Catalog) Why(id string) string {
+	if d, ok := c.defs[id]; ok {
+		return d.Why
+	}
+	return ""
+}
+
+// catalogFor builds the Catalog of the definitions.
+func catalogFor(defs []*TableDef) *Catalog {
+	c := &Catalog{Label: labelsFor(defs), defs: map[string]*TableDef{}}
+	for _, d := range defs {
+		c.defs[d.ID] = d
+	}
+	return c
+}
+
+// checkSheetName reports a sheet name Excel would refuse or cut.
+func checkSheetName(id string, used map[string]bool) error {
+	name, ok := sheetNames[id]
+	switch {
+	case !ok:
+		return fmt.Errorf("table %s has no sheet name", id)
+	case len([]rune(name)) > 31:
+		return fmt.Errorf("table %s: sheet name %q longer than Excel's 31 characters", id, name)
+	case strings.ContainsAny(name, `[]:*?/\`):
+		return fmt.Errorf("table %s: sheet name %q has a character Excel refuses", id, name)
+	case used[strings.ToLower(name)]:
+		return fmt.Errorf("table %s: sheet name %q used twice", id, name)
+	}
+	used[strings.ToLower(name)] = true
+	return nil
+}

@@ -10,6 +10,8 @@ import (
 )
 
 func TestDeclarationMistakesStopTheStart(t *testing.T) {
+	sheetNames["x"] = "Testtabell"
+	defer delete(sheetNames, "x")
 	good := TableDef{ID: "x", Unit: UnitContacts, Source: srcContacts, On: []string{"role"}, Sensitive: true}
 	scenarios := []struct {
 		name   string

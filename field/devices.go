@@ -3,7 +3,9 @@ package field
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -62,8 +64,10 @@ func (s *Service) handleCreateEnrollment(e *core.RequestEvent) error {
 	if !canManageTeam(e.Auth, body.TeamID) {
 		return apis.NewForbiddenError("Bara teamets ledare eller en administratör kan skriva in enheter. / Only the team's lead or an admin can enroll devices.", nil)
 	}
-	if _, err := s.app.FindRecordById("teams", body.TeamID); err != nil {
+	if _, err := s.app.FindRecordById("teams", body.TeamID); errors.Is(err, sql.ErrNoRows) {
 		return apis.NewBadRequestError("Okänt team. / Unknown team.", nil)
+	} else if err != nil {
+		return fmt.Errorf("find team: %w", err)
 	}
 	label := strings.TrimSpace(body.Label)
 	if len([]rune(label)) > 80 {
@@ -93,20 +97,24 @@ func (s *Service) handleCreateEnrollment(e *core.RequestEvent) error {
 	})
 }
 
-// findOpenEnrollment returns the unused, unexpired enrollment of code.
-func (s *Service) findOpenEnrollment(app core.App, code string) (*core.Record, bool) {
+// findOpenEnrollment returns the unused, unexpired enrollment of code (ok
+// false when there is none); err is an internal failure.
+func (s *Service) findOpenEnrollment(app core.App, code string) (rec *core.Record, ok bool, err error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if len(code) != codeLength {
-		return nil, false
+		return nil, false, nil
 	}
-	rec, err := app.FindFirstRecordByData("enrollments", "code_hash", hashCode(code))
+	rec, err = app.FindFirstRecordByData("enrollments", "code_hash", hashCode(code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
 	if err != nil {
-		return nil, false
+		return nil, false, fmt.Errorf("find enrollment: %w", err)
 	}
 	if !rec.GetDateTime("used_at").IsZero() || !s.cfg.Now().Before(rec.GetDateTime("expires_at").Time()) {
-		return nil, false
+		return nil, false, nil
 	}
-	return rec, true
+	return rec, true, nil
 }
 
 // handleEnrollmentQR renders the QR image of an open enrollment. The code
@@ -115,7 +123,10 @@ func (s *Service) findOpenEnrollment(app core.App, code string) (*core.Record, b
 // of the request log.
 func (s *Service) handleEnrollmentQR(e *core.RequestEvent) error {
 	code := e.Request.URL.Query().Get("code")
-	rec, ok := s.findOpenEnrollment(s.app, code)
+	rec, ok, err := s.findOpenEnrollment(s.app, code)
+	if err != nil {
+		return err
+	}
 	if !ok || subtle.ConstantTimeCompare([]byte(rec.Id), []byte(e.Request.PathValue("id"))) != 1 {
 		return apis.NewNotFoundError("Koden är fel, använd eller har gått ut. / The code is wrong, used or expired.", nil)
 	}
@@ -143,7 +154,10 @@ func (s *Service) handleEnroll(e *core.RequestEvent) error {
 	}
 	var device *core.Record
 	err := s.app.RunInTransaction(func(txApp core.App) error {
-		enr, ok := s.findOpenEnrollment(txApp, body.Code)
+		enr, ok, err := s.findOpenEnrollment(txApp, body.Code)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return errBadCode()
 		}

@@ -1,6 +1,8 @@
 package field
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -158,8 +160,11 @@ func (s *Service) handleRevoke(e *core.RequestEvent) error {
 		return apis.NewBadRequestError(`mode ska vara "lost" eller "returned". / mode must be "lost" or "returned".`, nil)
 	}
 	dev, err := s.app.FindRecordById("devices", e.Request.PathValue("id"))
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return apis.NewNotFoundError("Okänd enhet. / Unknown device.", nil)
+	}
+	if err != nil {
+		return fmt.Errorf("find device: %w", err)
 	}
 	if !canManageTeam(e.Auth, dev.GetString("team")) {
 		// Same answer as for an unknown device: no probing of other teams.

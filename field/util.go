@@ -4,16 +4,14 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/apierr"
 )
 
-// internalError logs an unexpected failure (without request details that
-// could identify anyone) and answers 500 without internals.
+// internalError logs an unexpected failure (the route and the error, no
+// request details that could identify anyone) and answers 500 without
+// internals, by the error policy of package apierr.
 func (s *Service) internalError(e *core.RequestEvent, what string, err error) error {
-	e.App.Logger().Error("field: "+what, "error", err.Error())
-	if s.cfg.DebugErrors {
-		fmt.Fprintln(os.Stderr, "field:", what, err.Error())
-	}
-	return apis.NewInternalServerError("Serverfel, försök igen. / Server error, please try again.", nil)
+	return apierr.Classify(e, fmt.Errorf("field %s: %w", what, err), s.cfg.DebugErrors, os.Stderr)
 }

@@ -36,6 +36,44 @@ func NewHasher(key []byte) (*Hasher, error) {
 	return &Hasher{key: append([]byte(nil), key...)}, nil
 }
 
+// ErrKeyMissing is returned by ReadKey when no key is given and the key
+// file does not exist.
+var ErrKeyMissing = errors.New("person-code key missing")
+
+// ReadKey returns the person-code key: key when it is given
+// (UPPSOK_PERSON_KEY, see package settings), else the key in KeyFileName in
+// dataDir; ErrKeyMissing when there is none. It never creates a key.
+func ReadKey(dataDir string, key []byte) ([]byte, error) {
+	if key != nil {
+		return key, nil
+	}
+	path := filepath.Join(dataDir, KeyFileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrKeyMissing
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read person-code key file: %w", err)
+	}
+	fileKey, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil {
+		return nil, fmt.Errorf("person-code key file %s: not hex: %w", path, err)
+	}
+	return fileKey, nil
+}
+
+// Fingerprint identifies a key without revealing it: the hex HMAC-SHA256
+// of a fixed label under the key. It is stored in the database to notice a
+// lost or swapped key.
+func Fingerprint(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("uppsok person-code key fingerprint v1"))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Fingerprint returns the fingerprint of the hasher's key.
+func (h *Hasher) Fingerprint() string { return Fingerprint(h.key) }
+
 // LoadHasher returns the Hasher for a data directory: for key when it is
 // given (UPPSOK_PERSON_KEY, see package settings), otherwise for the key in
 // KeyFileName in dataDir, generated with mode 0600 on first use.

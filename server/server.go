@@ -20,6 +20,7 @@ import (
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
 	"uppsok/followups"
+	"uppsok/internal/apierr"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
 	"uppsok/settings"
@@ -52,11 +53,13 @@ type App struct {
 	core       core.App
 }
 
-// Hasher returns the person-code hasher, loading or creating its key in the
-// data directory on first use.
+// Hasher returns the person-code hasher, loading (or, while no person
+// hashes exist, creating) its key in the data directory on first use and
+// checking it against the fingerprint in the database (loadCheckedHasher).
+// Call it only after the migrations ran.
 func (a *App) Hasher() (*privacy.Hasher, error) {
 	a.hasherOnce.Do(func() {
-		a.hasher, a.hasherErr = privacy.LoadHasher(a.core.DataDir(), a.Settings.PersonKey)
+		a.hasher, a.hasherErr = loadCheckedHasher(a.core, a.Settings.PersonKey)
 	})
 	return a.hasher, a.hasherErr
 }
@@ -76,6 +79,10 @@ func Register(app core.App, opts Options) (*App, error) {
 	}
 	set := *opts.Settings
 	a := &App{core: app, Settings: set}
+
+	// Client faults 400 with a plain message, internal failures 500 with no
+	// detail and logged, on every route.
+	apierr.Register(app, set.DebugErrors, os.Stderr)
 
 	hooksDir := opts.HooksDir
 	if hooksDir == "" {
@@ -108,14 +115,13 @@ func Register(app core.App, opts Options) (*App, error) {
 	// transaction; the JS hooks may only widen it.
 	followups.Register(app, opts.Now)
 
-	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
+	// serve checks the person-code key before it listens (the migrations
+	// have run by then); seed-demo does so through Hasher.
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if _, err := a.Hasher(); err != nil {
 			return fmt.Errorf("person-code key: %w", err)
 		}
-		return nil
+		return se.Next()
 	})
 
 	registerPrivacyHooks(app, a)

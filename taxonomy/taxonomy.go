@@ -353,7 +353,14 @@ var Audience = List{Name: "audience", Codes: []Code{
 	{"buys_sex", "Köper sex", "Buys sex"},
 	{"young", "Unga", "Young people"},
 	{"trafficking", "Utsatta för människohandel", "Victims of trafficking"},
+	// professionals: relatives and professionals worried about someone; the
+	// only pages that may show the professionals' support telephone.
+	{"professionals", "Anhöriga och yrkesverksamma", "Relatives and professionals"},
 }}
+
+// PersonAudience reports whether pages for an audience speak to the person
+// themselves (every audience but relatives and professionals).
+func PersonAudience(audience string) bool { return audience != "professionals" }
 
 // PageLanguages are the languages information pages may be written in
 // (ISO 639-1). Arabic and Persian are written right to left.

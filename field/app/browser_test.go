@@ -19,12 +19,13 @@ func TestFieldAppInBrowser(t *testing.T) {
 	node := testenv.BrowserTools(t)
 	env := testenv.New(t)
 	mika := env.TeamID(t, "mika")
-	env.User(t, "anna@mika.se", "worker", mika)
+	anna, _ := env.User(t, "anna@mika.se", "worker", mika)
 	env.User(t, "bo@mika.se", "worker", mika)
 	_, lead := env.User(t, "lead@mika.se", "lead", mika)
 	var enr struct {
 		Code string `json:"code"`
 	}
+	_, admin := env.User(t, "admin@stad.se", "admin", "")
 	env.MustJSON(t, "POST", "/api/field/enrollments", lead, map[string]any{"team_id": mika, "label": "Platta"}, 201, &enr)
 
 	outDir := filepath.Join(root, "bench-out", "screenshots")
@@ -32,7 +33,7 @@ func TestFieldAppInBrowser(t *testing.T) {
 		outDir = t.TempDir()
 	}
 	cmd := exec.Command(node, filepath.Join(root, "tools", "browser", "app_check.mjs"),
-		env.URL, outDir, "anna@mika.se", "bo@mika.se", "test-password-123", enr.Code, lead, mika)
+		env.URL, outDir, "anna@mika.se", "bo@mika.se", "test-password-123", enr.Code, lead, mika, admin)
 	cmd.Stderr = os.Stderr
 	raw, err := cmd.Output()
 	if err != nil {
@@ -80,6 +81,17 @@ func TestFieldAppInBrowser(t *testing.T) {
 			ContactsLeft int    `json:"contactsLeft"`
 			Message      string `json:"message"`
 		} `json:"signOut"`
+		Returned struct {
+			Status       int    `json:"status"`
+			ID           string `json:"id"`
+			ContactsLeft int    `json:"contactsLeft"`
+			Message      string `json:"message"`
+		} `json:"returned"`
+		DeletedDevice struct {
+			Status       int    `json:"status"`
+			ContactsLeft int    `json:"contactsLeft"`
+			Message      string `json:"message"`
+		} `json:"deletedDevice"`
 		EnrollCodeInURL bool            `json:"enrollCodeInURL"`
 		RevokeStatus    int             `json:"revokeStatus"`
 		WipedContacts   int             `json:"wipedContacts"`
@@ -111,7 +123,7 @@ func TestFieldAppInBrowser(t *testing.T) {
 		}
 		var fromA []string
 		for _, r := range recs {
-			if r.GetString("device") == "" && !skip[r.Id] {
+			if r.GetString("worker") == anna.Id && r.GetString("device") == "" && !skip[r.Id] {
 				fromA = append(fromA, r.Id)
 			}
 		}
@@ -160,13 +172,14 @@ func TestFieldAppInBrowser(t *testing.T) {
 	if team, err := env.Core.FindRecordById("teams", mika); err == nil {
 		teamName = team.GetString("name")
 	}
+	labels := map[string]string{"768": "Surfplatta 2", "360": "Surfplatta 3"} // the lead's labels in app_check.mjs
 	for _, size := range []string{"768", "360"} {
 		run, ok := out.Sizes[size]
 		if !ok {
 			t.Errorf("no run at width %s", size)
 			continue
 		}
-		t.Run("worker flow at "+size, func(t *testing.T) { checkSizeRun(t, env, run, teamName) })
+		t.Run("worker flow at "+size, func(t *testing.T) { checkSizeRun(t, env, run, teamName, labels[size]) })
 	}
 	t.Run("axe-core finds nothing critical or serious", func(t *testing.T) {
 		if len(out.AxeStates) < 20 {
@@ -202,6 +215,24 @@ func TestFieldAppInBrowser(t *testing.T) {
 		}
 		if out.EnrollCodeInURL {
 			t.Error("the enrollment code stayed in the address bar")
+		}
+	})
+	t.Run("a returned tablet pushes its unsynced child contact, then wipes", func(t *testing.T) {
+		r := out.Returned
+		if r.Status != 204 || r.ContactsLeft != 0 || !strings.Contains(r.Message, "återlämnad") {
+			t.Fatalf("%+v", r)
+		}
+		if _, err := env.Core.FindRecordById("contacts", r.ID); err != nil {
+			t.Errorf("the child contact logged offline did not reach the server before the wipe: %v", err)
+		}
+		if fu, err := env.Core.FindFirstRecordByData("follow_ups", "contact", r.ID); err != nil || fu.GetString("status") != "open" {
+			t.Errorf("no open follow-up for the returned tablet's child contact: %v", err)
+		}
+	})
+	t.Run("a deleted device wipes itself", func(t *testing.T) {
+		d := out.DeletedDevice
+		if d.Status != 204 || d.ContactsLeft != 0 || !strings.Contains(d.Message, "spärrats") {
+			t.Errorf("%+v", d)
 		}
 	})
 	for _, shot := range []string{"app_offline_768.png", "app_synced_360.png"} {
@@ -247,6 +278,7 @@ type sizeRun struct {
 		PersonsObserved int    `json:"persons_observed"`
 		AdsReviewed     int    `json:"ads_reviewed"`
 	} `json:"sessions"`
+	FollowupToast   string `json:"followupToast"`
 	LockedText      string `json:"lockedText"`
 	LockedEmailForm bool   `json:"lockedEmailForm"`
 	LockedKept      int    `json:"lockedKept"`
@@ -293,7 +325,7 @@ const (
 	maxKeysA = 25
 )
 
-func checkSizeRun(t *testing.T, env *testenv.Env, r sizeRun, teamName string) {
+func checkSizeRun(t *testing.T, env *testenv.Env, r sizeRun, teamName, label string) {
 	t.Logf("taps: (a) %d, (b) %d, (c) %d; key presses (a) %d", r.TapsA, r.TapsB, r.TapsC, r.KeysA)
 	fmt.Printf("field app taps: (a) %d, (b) %d, (c) %d; key presses (a) %d\n", r.TapsA, r.TapsB, r.TapsC, r.KeysA)
 	if r.TapsA > maxTapsA || r.TapsB > maxTapsB || r.TapsC > maxTapsC || r.KeysA > maxKeysA || r.TapsA == 0 {
@@ -316,7 +348,7 @@ func checkSizeRun(t *testing.T, env *testenv.Env, r sizeRun, teamName string) {
 			t.Errorf("%s not on the server: %v", name, err)
 		}
 	}
-	if !strings.Contains(r.EnrolledText, teamName) || !strings.Contains(r.Header, teamName) || !strings.Contains(r.Header, "Surfplatta") || r.EmailFormShown {
+	if !strings.Contains(r.EnrolledText, teamName) || !strings.Contains(r.Header, teamName) || !strings.Contains(r.Header, label) || r.EmailFormShown {
 		t.Errorf("enrolled %q, header %q, e-mail form %v", r.EnrolledText, r.Header, r.EmailFormShown)
 	}
 	if r.StreetAsksAds || !r.OnlineAsksAds {
@@ -356,6 +388,9 @@ func checkSizeRun(t *testing.T, env *testenv.Env, r sizeRun, teamName string) {
 	}
 	if !strings.Contains(r.FutureDateError, "framtiden") || r.DateKept == "" || r.DateKept > r.SavedA.OccurredOn {
 		t.Errorf("future date: message %q, date kept %q", r.FutureDateError, r.DateKept)
+	}
+	if !strings.Contains(r.FollowupToast, "Ledningen har fått en uppföljning") {
+		t.Errorf("after the child contact's sync the status said %q", r.FollowupToast)
 	}
 	if !strings.Contains(r.EmptyAsk, "Spara ändå?") {
 		t.Errorf("empty contact asked %q", r.EmptyAsk)

@@ -16,13 +16,16 @@
 //  5. sign-out syncs first; a revoked tablet wipes itself.
 // Screenshots go to OUT_DIR.
 //
-// usage: node app_check.mjs BASE OUT_DIR EMAIL_A EMAIL_B PASSWORD ENROLL_CODE LEAD_TOKEN TEAM_ID
+//  6. a returned tablet pushes its unsynced child contact, then wipes; a
+//     tablet whose device record was deleted wipes itself.
+//
+// usage: node app_check.mjs BASE OUT_DIR EMAIL_A EMAIL_B PASSWORD ENROLL_CODE LEAD_TOKEN TEAM_ID ADMIN_TOKEN
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
 const axePath = require.resolve("axe-core/axe.min.js");
-const [base, outDir, emailA, emailB, password, enrollCode, leadToken, teamId] = process.argv.slice(2);
+const [base, outDir, emailA, emailB, password, enrollCode, leadToken, teamId, adminToken] = process.argv.slice(2);
 const out = { axe: [], axeStates: [], taps: {}, keys: {}, contrast: {}, sizes: {} };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -220,7 +223,7 @@ try {
 
   // 4. The worker's experience, on an enrolled tablet at both sizes.
   const codes = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const r = await fetch(`${base}/api/field/enrollments`, { method: "POST", headers: { Authorization: leadToken, "Content-Type": "application/json" }, body: JSON.stringify({ team_id: teamId, label: `Surfplatta ${i + 2}` }) });
     codes.push((await r.json()).code);
   }
@@ -294,6 +297,8 @@ try {
     });
     await p.waitForSelector("#new-contact");
     res.savedC = await lastSaved(p);
+    await p.waitForFunction(() => document.querySelector("#sync-status").textContent.includes("uppföljning"), null, { timeout: 30000 });
+    res.followupToast = await p.textContent("#sync-status");
 
     // (a) by keyboard: Tab, Shift+Tab, arrows, Space and Enter all count.
     await p.focus("#new-contact");
@@ -441,6 +446,47 @@ try {
   out.wipedContacts = (await local(c, "contacts")).length;
   out.wipedAuth = await c.evaluate(() => window.uppsok.store.meta("auth"));
   await c.screenshot({ path: `${outDir}/app_wiped_768.png` });
+
+  // 6. A returned tablet: its unsynced child contact reaches the server
+  // before the wipe.
+  {
+    const ctx = await newContext(768, 1024);
+    const p = await ctx.newPage();
+    await p.goto(`${base}/app/#/enroll/${codes[3]}`);
+    await p.waitForSelector("#new-contact");
+    await waitWaiting(p, 0);
+    await ctx.setOffline(true);
+    await p.click("#new-contact");
+    await p.click('[data-field=age_band] [data-code="15_17"]');
+    await p.click('[data-field=role] [data-code="sells_sex"]');
+    await p.click('[data-field=assessment] [data-code="none"]');
+    await p.click("#save-contact");
+    await p.waitForSelector("#new-contact");
+    const id = await p.evaluate(() => window.uppsok.state.lastSaved);
+    const dev = await p.evaluate(() => window.uppsok.store.meta("auth"));
+    const r = await fetch(`${base}/api/field/devices/${dev.id}/revoke`, { method: "POST", headers: { Authorization: leadToken, "Content-Type": "application/json" }, body: JSON.stringify({ mode: "returned" }) });
+    await ctx.setOffline(false);
+    await p.evaluate(() => window.uppsok.sync(true));
+    await p.waitForSelector("#sign-in");
+    out.returned = { status: r.status, id, contactsLeft: (await local(p, "contacts")).length, message: await p.textContent("#message") };
+    await p.screenshot({ path: `${outDir}/app_returned_768.png` });
+    await ctx.close();
+  }
+  // A deleted device record locks the tablet out like a lost one.
+  {
+    const ctx = await newContext(768, 1024);
+    const p = await ctx.newPage();
+    await p.goto(`${base}/app/#/enroll/${codes[4]}`);
+    await p.waitForSelector("#new-contact");
+    await logContact(p, "36_50", "woman");
+    await waitWaiting(p, 0);
+    const dev = await p.evaluate(() => window.uppsok.store.meta("auth"));
+    const r = await fetch(`${base}/api/collections/devices/records/${dev.id}`, { method: "DELETE", headers: { Authorization: adminToken } });
+    await p.evaluate(() => window.uppsok.sync(true));
+    await p.waitForSelector("#sign-in");
+    out.deletedDevice = { status: r.status, contactsLeft: (await local(p, "contacts")).length, message: await p.textContent("#message") };
+    await ctx.close();
+  }
 } finally {
   await browser.close();
 }

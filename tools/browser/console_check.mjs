@@ -108,7 +108,7 @@ try {
   await lead.waitForSelector("#enroll-code", { timeout: T });
   const code = (await lead.textContent("#enroll-code")).replace(/\s/g, "");
   out.enrollCodeLength = code.length;
-  out.qrLoaded = await lead.$eval("#enroll-result img.qr", (img) => img.complete && img.naturalWidth > 0);
+  out.qrLoaded = await lead.waitForFunction(() => { const img = document.querySelector("#enroll-result img.qr"); return img && img.complete && img.naturalWidth > 0; }, null, { timeout: T }).then(() => true, () => false);
   out.countdown = await lead.textContent("#enroll-countdown");
   await check(lead, "lead_enroll");
   const { ctx: tabCtx, page: tablet } = await newPage({ width: 768, height: 1024 });
@@ -143,8 +143,13 @@ try {
   out.revokedState = await lead.$eval(`#devices tr[data-id="${devId}"]`, (tr) => tr.textContent);
   if (spec.returnedMode) {
     await tabCtx.setOffline(false);
-    await tablet.click("#sync-now");
-    await tablet.waitForSelector("#sign-in", { timeout: T });
+    // Coming online starts a sync by itself; press Synka if it has not.
+    try {
+      await tablet.waitForSelector("#sign-in", { timeout: 8000 });
+    } catch {
+      await tablet.click("#sync-now", { timeout: T });
+      await tablet.waitForSelector("#sign-in", { timeout: T });
+    }
     out.tabletWipedContacts = (await tablet.evaluate(() => window.uppsok.store.all("contacts"))).length;
   }
 
@@ -189,6 +194,13 @@ try {
   await lead.waitForSelector("main[data-ready]");
   out.englishNav = await lead.textContent("nav");
   await lead.click("#lang");
+  // At night the tablet is in dark mode: the same checks in the dark theme.
+  await lead.emulateMedia({ colorScheme: "dark" });
+  for (const s of ["uppfoljningar", "surfplattor", "konton"]) {
+    await open(lead, s);
+    await check(lead, "lead_dark_" + s);
+  }
+  await lead.emulateMedia({ colorScheme: "light" });
 
   // ------------------------------------------------------------- analyst
   const { page: an } = await newPage();
@@ -215,7 +227,21 @@ try {
   await open(an, "utgavor");
   out.releasesListed = await an.$$eval("#releases tbody tr", (l) => l.length);
   await check(an, "analyst_releases");
-  await open(an, `analys?year=${spec.year}&tertial=0`);
+  // Orsaksanalys and aktivitetsplan for tertial 1.
+  await open(an, `analys?year=${spec.year}&tertial=1`);
+  await an.fill("#an-text", "Fler kontakter via nätet under våren; annonser flyttar mellan plattformar.");
+  await an.evaluate(() => { delete document.querySelector("main").dataset.ready; });
+  await an.click("#an-save");
+  await an.waitForSelector("main[data-ready]", { timeout: T });
+  await an.fill("#ac-activity", "Uppsökande arbete på nya plattformar");
+  await an.fill("#ac-org", "Mikamottagningen");
+  await an.fill("#ac-due", `${spec.year}-04-30`);
+  await an.evaluate(() => { delete document.querySelector("main").dataset.ready; });
+  await an.click("#ac-add");
+  await an.waitForSelector("#activities tbody tr", { timeout: T });
+  await an.selectOption("#activities tbody tr select", "ongoing");
+  await an.waitForFunction(() => document.getElementById("toast").textContent.length > 0, null, { timeout: T });
+  out.analysisText = await an.inputValue("#an-text");
   await check(an, "analyst_plan");
   await open(an, "exportlogg");
   out.exportLogRows = await an.$$eval("#export-log tbody tr", (l) => l.length).catch(() => 0);

@@ -28,16 +28,23 @@ function hiddenExplanation(k) {
     h("p", {}, t("Kolumnen ”Förra året” visar samma period ett år tidigare, som den publicerades.", "The column “Last year” shows the same period one year earlier, as it was published.")));
 }
 
-function dimLabel(ctx, dim, code) {
-  if (dim === "team") {
-    if (code === "_total") return t("Totalt", "Total");
-    const x = ctx.teams.find((tm) => tm.code === code);
-    return x ? x.name : code;
+// Labels of the lägesbild's dimensions come from the server's table
+// declarations (derived dimensions such as age group or team included).
+let lbLabels = null;
+async function loadLabels(ctx) {
+  if (!lbLabels) {
+    try { lbLabels = await ctx.pb.send("/api/console/lagesbild-labels", {}); } catch { lbLabels = {}; }
   }
-  if (dim === "has_person_code") return code === "yes" ? t("Med personkod", "With person code") : code === "no" ? t("Utan personkod", "Without person code") : label(dim, code);
+}
+function dimLabel(ctx, dim, code) {
+  if (code === "_total") return t("Totalt", "Total");
+  const l = lbLabels && lbLabels[dim] && lbLabels[dim][code];
+  if (l) return t(l[0], l[1] || l[0]);
   return label(dim, code);
 }
-const DIM_NAMES = { age_band: ["Ålder", "Age"], gender: ["Kön", "Gender"], kind: ["Slag av pass", "Kind of session"], area: ["Stadsdel", "District"], language: ["Språk", "Language"], audience: ["Målgrupp", "Audience"] };
+const isTrend = (id) => /_prev\d*$/.test(id);
+const DIM_NAMES = { age_band: ["Ålder", "Age"], age_group: ["Åldersgrupp", "Age group"], child_age: ["Ålder", "Age"], gender: ["Kön", "Gender"], kind: ["Slag av pass", "Kind of session"],
+  area: ["Stadsdel", "District"], language: ["Språk", "Language"], audience: ["Målgrupp", "Audience"], arena: ["Arena", "Arena"], purpose: ["Syfte", "Purpose"] };
 const cellText = (c) => (!c ? "–" : c.hidden ? ".." : String(c.value));
 function valueCell(c, cls = "num") {
   if (c && c.hidden) return h("td", { class: cls + " hidden-cell", title: t("Dolt värde", "Hidden value") }, h("span", { "aria-hidden": "true" }, ".."), h("span", { class: "sr-only" }, t("dolt", "hidden")));
@@ -96,7 +103,8 @@ export async function lagesbild(main, ctx) {
   // Every fetch of the lägesbild is logged; this one says it was a view.
   const doc = await fetchJSON(ctx, `/api/lagesbild?year=${year}&tertial=${tertial}&format=json&recipient=${encodeURIComponent(t("visning i konsolen", "viewed in the console"))}`);
   const byId = new Map(doc.tables.map((x) => [x.id, x]));
-  const current = doc.tables.filter((x) => !x.id.endsWith("_prev"));
+  await loadLabels(ctx);
+  const current = doc.tables.filter((x) => !isTrend(x.id));
   const hiddenCount = current.reduce((s, x) => s + x.cells.filter((c) => c.hidden).length, 0);
 
   const recipient = h("input", { id: "lb-recipient", maxlength: 200, placeholder: t("t.ex. Polisregion Stockholm", "e.g. Polisregion Stockholm") });
@@ -176,6 +184,7 @@ export async function releases(main, ctx, [openId]) {
 async function showDiff(ctx, box, a, b) {
   box.replaceChildren(h("p", { class: "muted" }, t("Jämför…", "Comparing…")));
   try {
+    await loadLabels(ctx);
     const [da, db] = await Promise.all([fetchJSON(ctx, `/api/lagesbild/releases/${a.id}`), fetchJSON(ctx, `/api/lagesbild/releases/${b.id}`)]);
     const changes = diffDocs(da, db);
     box.replaceChildren(h("h2", { tabindex: "-1" }, t(`Ändrat från revision ${a.revision} till ${b.revision} (${b.period})`, `Changed from revision ${a.revision} to ${b.revision} (${b.period})`)),
@@ -195,7 +204,7 @@ export function diffDocs(a, b) {
   const out = [];
   const tablesA = new Map(a.tables.map((x) => [x.id, x]));
   for (const tb of b.tables) {
-    if (tb.id.endsWith("_prev")) continue;
+    if (isTrend(tb.id)) continue;
     const ta = tablesA.get(tb.id) || { cells: [] };
     const cellsA = new Map(ta.cells.map((c) => [keyOf(c.dims), c]));
     const seen = new Set();

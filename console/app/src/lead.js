@@ -40,10 +40,13 @@ function fuReasons(r) {
   const list = Array.isArray(r.reasons) ? r.reasons : [];
   return list.map(reasonLabel).join(", ") || t("Barn", "Child");
 }
-// urgency: overdue first, then the nearest due date, then the newest.
+// urgency: the earliest due date first (overdue ones lead), then the
+// newest contact, then the newest alert.
 function byUrgency(a, b) {
   const da = a.due_on || "9999", db = b.due_on || "9999";
   if (da !== db) return da < db ? -1 : 1;
+  const oa = a.occurred_on || "", ob = b.occurred_on || "";
+  if (oa !== ob) return oa < ob ? 1 : -1;
   return a.created < b.created ? 1 : -1;
 }
 
@@ -63,14 +66,23 @@ export async function followUps(main, ctx, [openId]) {
     closed.length ? table(null,
       [t("Kontakt", "Contact"), t("Skäl", "Reason"), t("Beslut", "Decision"), t("Beslutsdatum", "Decided on"), isAdmin(ctx) ? "Team" : null].filter(Boolean),
       closed.map((r) => h("tr", {},
-        h("td", {}, fmtDate(r.occurred_on || r.created)),
+        h("td", { class: "nowrap" }, fmtDate(r.occurred_on || r.created)),
         h("td", {}, fuReasons(r)),
         h("td", {}, tr(DECISIONS, r.decision)),
-        h("td", {}, fmtDate(r.decided_on || r.updated)),
+        h("td", { class: "nowrap" }, fmtDate(r.decided_on || r.updated)),
         isAdmin(ctx) ? h("td", {}, teamName(ctx, r.team)) : null)), { id: "closed-followups" })
       : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")));
   const target = openId && main.querySelector(`[data-id="${openId}"] summary`);
   if (target) target.focus();
+  // New alerts appear by themselves while nobody is writing a decision.
+  const timer = setInterval(async () => {
+    if (main.querySelector("details[open]") || document.querySelector("dialog[open]")) return;
+    try {
+      const n = (await ctx.pb.collection("follow_ups").getList(1, 1, { filter: 'status != "done"' })).totalItems;
+      if (n !== open.length) ctx.refresh();
+    } catch { /* next time */ }
+  }, 60000);
+  ctx.cleanups.push(() => clearInterval(timer));
 }
 
 function followUpItem(ctx, r, expanded) {
@@ -156,7 +168,7 @@ export async function tablets(main, ctx) {
     return h("tr", { "data-id": d.id },
       h("th", { scope: "row" }, d.label || t("(utan namn)", "(no name)")),
       admin ? h("td", {}, teamName(ctx, d.team)) : null,
-      h("td", {}, fmtDate(d.created)),
+      h("td", { class: "nowrap" }, fmtDate(d.created)),
       h("td", {}, ago(d.last_seen), stale ? h("span", { class: "warn-text" }, " – " + t("länge sedan", "long ago")) : null),
       h("td", {}, h("span", { class: "badge " + state }, stateText)),
       h("td", { class: "actions" },
@@ -300,11 +312,15 @@ export async function accounts(main, ctx) {
     table(null, [t("Namn", "Name"), t("E-post", "E-mail"), t("Roll", "Role"), admin ? "Team" : null, t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "accounts" }));
 }
 
+// suggestPassword: four short words and two digits, plain ASCII so that
+// any tablet keyboard can type it (32⁴ × 90 ≈ 94 million; sign-ins are
+// rate-limited per account).
 function suggestPassword() {
-  const words = ["sol", "hav", "berg", "skog", "sjö", "vind", "moln", "ljus", "snö", "äng", "bro", "torg", "kaj", "fyr", "ek", "lind"];
-  const pick = () => words[crypto.getRandomValues(new Uint32Array(1))[0] % words.length];
-  const n = crypto.getRandomValues(new Uint32Array(1))[0] % 900 + 100;
-  return `${pick()}-${pick()}-${pick()}-${n}`;
+  const words = ["sol", "hav", "berg", "skog", "vind", "moln", "ljus", "bro", "torg", "kaj", "fyr", "ek", "lind", "gran", "bark", "strand",
+    "park", "buss", "tak", "dal", "sten", "lampa", "kopp", "stol", "bok", "hatt", "kaka", "ros", "ugn", "ring", "tall", "vik"];
+  const r = () => crypto.getRandomValues(new Uint32Array(1))[0];
+  const pick = () => words[r() % words.length];
+  return `${pick()}-${pick()}-${pick()}-${pick()}-${r() % 90 + 10}`;
 }
 
 async function resetPassword(ctx, u) {

@@ -140,8 +140,14 @@ async function route() {
     location.replace("#/" + startScreen(r));
     screen = allowed.find((s) => s.name === startScreen(r));
   }
+  // Open follow-ups are counted in the menu, so a lead sees them from any screen.
+  let openCount = 0;
+  if (r === "lead" || r === "admin") {
+    try { openCount = (await pb.collection("follow_ups").getList(1, 1, { filter: 'status != "done"' })).totalItems; } catch { openCount = 0; }
+  }
   const nav = h("nav", { "aria-label": t("Huvudmeny", "Main menu") },
-    h("ul", {}, allowed.map((s) => h("li", {}, h("a", { href: "#/" + s.name, "aria-current": s === screen ? "page" : null }, t(s.sv, s.en))))));
+    h("ul", {}, allowed.map((s) => h("li", {}, h("a", { href: "#/" + s.name, "aria-current": s === screen ? "page" : null }, t(s.sv, s.en),
+      s.name === "uppfoljningar" && openCount ? h("span", { class: "count", id: "open-count" }, h("span", { class: "sr-only" }, t(", öppna: ", ", open: ")), openCount) : null)))));
   const main = h("main", { id: "main", tabindex: "-1" });
   const banner = r === "admin" && ctx.settings && ctx.settings.loopback
     ? h("section", { class: "banner", id: "address-banner", "aria-label": t("Varning om den publika adressen", "Warning about the public address") },

@@ -257,6 +257,8 @@ async function refreshToken() {
 
 async function wipe(text) {
   clearTimeout(S.retryTimer);
+  S.auth = null; // no new sync starts; a running one ends before the erase
+  for (let i = 0; S.syncing && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
   await store.wipe();
   Object.assign(S, { auth: null, draft: null, run: null, view: "main", contacts: [], rejected: [], waiting: 0, teamName: "", report: null, signOut: false, lastSync: null });
   S.message = { kind: "warn", text };
@@ -267,9 +269,7 @@ async function wipe(text) {
 // account, and nothing unsynced is erased.
 async function signOut() {
   if (S.waiting > 0 || S.rejected.length > 0 || S.draft) {
-    // A sync already under way (e.g. started by coming online) is awaited
-    // first: sync() returns at once while one runs.
-    for (let i = 0; i < 600 && S.syncing; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; S.syncing && i < 300; i++) await new Promise((r) => setTimeout(r, 200)); // let a running sync end
     await sync(true);
     await refresh();
   }
@@ -287,7 +287,8 @@ async function signOut() {
 // ---- sync ---------------------------------------------------------------
 
 async function sync(manual) {
-  if (!S.auth || S.auth.locked || S.syncing) return;
+  if (!S.auth || S.auth.locked) return;
+  if (S.syncing) { S.syncAgain = true; return; } // a change made during a sync goes out right after it
   if (!navigator.onLine) {
     if (manual) toast(t("Ingen uppkoppling. Allt sparas här och synkas sedan.", "No connection. Everything is kept here and synced later."));
     renderStatus();
@@ -327,6 +328,7 @@ async function sync(manual) {
   }
   if (report && report.followups) toast(t("Ledningen har fått en uppföljning.", "The lead has been given a follow-up."));
   await refresh();
+  if (S.syncAgain && S.auth) { S.syncAgain = false; if (!S.failures) sync(false); }
 }
 
 // ---- local data -----------------------------------------------------------
@@ -492,7 +494,7 @@ function headerTools() {
     render();
   } }, t("Tema: ", "Theme: ") + themeName));
   kids.push(h("button", { class: "secondary", id: "lang", "data-k": "lang", lang: S.lang === "sv" ? "en" : "sv", onclick: () => { S.lang = S.lang === "sv" ? "en" : "sv"; localStorage.setItem("uppsok.lang", S.lang); render(); } }, S.lang === "sv" ? "English" : "Svenska"));
-  if (S.auth && S.auth.kind === "user" && !S.auth.expired) kids.push(h("button", { class: "secondary", id: "sign-out", "data-k": "sign-out", onclick: () => signOut() }, t("Logga ut", "Sign out")));
+  if (S.auth && S.auth.kind === "user" && !S.auth.expired && S.view !== "form") kids.push(h("button", { class: "secondary", id: "sign-out", "data-k": "sign-out", onclick: () => signOut() }, t("Logga ut", "Sign out")));
   return kids;
 }
 
@@ -532,6 +534,10 @@ function sessionView() {
       h("input", { id: "s-" + k, "data-k": "s-" + k, type: "number", min: 0, inputmode: "numeric", value: r.counts[k] || 0, oninput: (e) => {
         r.counts[k] = Math.max(0, parseInt(e.target.value || "0", 10) || 0);
         store.setMeta("runningSession", r);
+      }, onchange: () => {
+        // Written to the session record as soon as the field is left, so a
+        // sync (or a returned tablet's last push) carries the count too.
+        updateLocal("outreach_sessions", r.id, { [k]: r.counts[k] }).then(refresh, () => {});
       } }));
     return h("section", { id: "session" },
       h("h2", {}, t("Pågående pass", "Running session") + ": " + codeLabel("kind", r.kind) + ", " + codeLabel("area", r.area) + ` (${mins} min${r.pausedAt ? ", " + t("pausat", "paused") : ""})`),

@@ -1,0 +1,287 @@
+package exports_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"uppsok/internal/testenv"
+)
+
+// reportEnv is the base data plus children last year (so that a careless
+// summary would say the children "decreased" from last year's published
+// count to this year's hidden one), an analysis and an activity plan.
+func reportEnv(t *testing.T) (*testenv.Env, string) {
+	env, analyst := setup(t)
+	addContacts(t, env, many(6, fixture{team: "ungdomsjouren", date: "2025-03-03", channel: "online", age: "15_17", gender: "woman", assessment: "indicators"}))
+	env.MustJSON(t, "POST", "/api/collections/lagesbild_analyses/records", analyst,
+		map[string]any{"year": 2026, "tertial": 0, "text": "Fler kontakter via nätet.\nKöpare nås främst via KAST."}, 200, nil)
+	for _, a := range []map[string]any{
+		{"year": 2026, "tertial": 1, "activity": "Uppsökande pass på hotell", "organisation": "Mikamottagningen", "due_on": "2026-04-30", "status": "done"},
+		{"year": 2026, "tertial": 2, "activity": "Utbilda socialtjänsten om barn som utnyttjas via nätet", "organisation": "Ungdomsjouren", "due_on": "2026-08-31", "status": "ongoing"},
+	} {
+		env.MustJSON(t, "POST", "/api/collections/lagesbild_activities/records", analyst, a, 200, nil)
+	}
+	return env, analyst
+}
+
+func pdfText(t *testing.T, pdf []byte) (string, string) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.pdf")
+	writeFile(t, path, pdf)
+	out, err := exec.Command("pdftotext", "-layout", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v %s", err, out)
+	}
+	return string(out), path
+}
+
+func TestPDFIsAReport(t *testing.T) {
+	env, analyst := reportEnv(t)
+	_, body, hdr := env.Do(t, "GET", "/api/lagesbild?year=2026&format=pdf&recipient=Polisregion%20Stockholm", analyst, nil, nil)
+	if hdr.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("content type %s", hdr.Get("Content-Type"))
+	}
+	text, path := pdfText(t, body)
+	pages := strings.Split(text, "\f")
+	if len(pages) < 6 {
+		t.Fatalf("%d pages", len(pages))
+	}
+	cover := pages[0]
+	for _, want := range []string{"Lägesbild", "Mottagare", "Polisregion Stockholm", "Helår 2026", "Utkast", "Datum"} {
+		if !strings.Contains(cover, want) {
+			t.Errorf("cover lacks %q:\n%s", want, cover)
+		}
+	}
+	if !strings.Contains(pages[1], "Innehåll") || !regexp.MustCompile(`Metod[^\n]*\s+\d+\n`).MatchString(pages[1]) {
+		t.Errorf("no contents with page numbers:\n%s", pages[1])
+	}
+	var d doc
+	env.MustJSON(t, "GET", "/api/lagesbild?year=2026", analyst, nil, 200, &d)
+	total, _ := d.cell(t, "contacts_by_channel", map[string]string{"channel": "_total"})
+	prevTotal, _ := d.cell(t, "contacts_by_channel_prev", map[string]string{"channel": "_total"})
+	flat := strings.Join(strings.Fields(text), " ")
+	want := fmt.Sprintf("Antalet kontakter ökade från %d under 2025 till %d under 2026.", prevTotal, total)
+	if !strings.Contains(flat, want) {
+		t.Errorf("summary lacks %q", want)
+	}
+	for _, want := range []string{
+		"Sammanfattning", "Diagram: nyckeltal över åren", "Diagram: Kontakter efter kanal", "Diagram: kontakter efter roll",
+		"Diagram: kontakter med barn efter bedömning", "Diagram: Insatser och hänvisningar",
+		"Orsaksanalys", "Köpare nås främst via KAST.", "Aktivitetsplan", "Ungdomsjouren",
+		"Metod: så räknas och skyddas talen", "k = 5", "Unika personer", "kan alltså inte räknas fram",
+		"Bilaga: kodbok", "Tabeller", "Misstänkt människohandel efter ändamål, kvinnor, män, flickor och pojkar",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+	// A hidden cell is shown as .. in a two-way table: the one child
+	// (15–17, woman) of contacts_by_age_gender.
+	if !regexp.MustCompile(`15–17 år\s+(\S+\s+)*\.\.`).MatchString(text) {
+		t.Error("no hidden cell shown as .. in the age × gender table")
+	}
+	// A year without data (2024) is left out.
+	if strings.Contains(flat, "2024") {
+		t.Error("a year without data is printed")
+	}
+	if len(pages) > 30 {
+		t.Errorf("%d pages: the report should be compact", len(pages))
+	}
+	renderPNGs(t, path)
+}
+
+// renderPNGs writes PNG renders of the report's first pages (to
+// UPPSOK_REPORT_PNG_DIR when set, to look at them; else a temp dir).
+func renderPNGs(t *testing.T, pdfPath string) {
+	t.Helper()
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Log("pdftoppm not installed: no PNG renders")
+		return
+	}
+	dir := os.Getenv("UPPSOK_REPORT_PNG_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "8", pdfPath, filepath.Join(dir, "lagesbild")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "lagesbild-*.png"))
+	if len(pngs) < 6 {
+		t.Errorf("%d PNG pages rendered", len(pngs))
+	}
+	t.Logf("PNG renders in %s", dir)
+}
+
+// The summary never uses a hidden number: last year's 6 children are
+// published, this year's single child is hidden, and the sentence must not
+// say how the number changed.
+func TestSummaryNeverUsesAHiddenCell(t *testing.T) {
+	env, analyst := reportEnv(t)
+	var d doc
+	env.MustJSON(t, "GET", "/api/lagesbild?year=2026", analyst, nil, 200, &d)
+	if _, hidden := d.cell(t, "contacts_by_age_group_assessment", map[string]string{"age_group": "child", "assessment": "_total"}); !hidden {
+		t.Fatal("the test needs this year's children hidden")
+	}
+	if v, hidden := d.cell(t, "contacts_by_age_group_assessment_prev", map[string]string{"age_group": "child", "assessment": "_total"}); hidden || v != 6 {
+		t.Fatalf("the test needs last year's 6 children published (%d, hidden %v)", v, hidden)
+	}
+	_, body, _ := env.Do(t, "GET", "/api/lagesbild?year=2026&format=pdf", analyst, nil, nil)
+	text, _ := pdfText(t, body)
+	flat := strings.Join(strings.Fields(text), " ")
+	want := "Antalet kontakter med barn under 2026 redovisas inte"
+	if !strings.Contains(flat, want) {
+		t.Errorf("summary lacks %q", want)
+	}
+	for _, bad := range []string{"kontakter med barn ökade", "kontakter med barn minskade", "kontakter med barn var 1 ", "barn var 1 under"} {
+		if strings.Contains(flat, bad) {
+			t.Errorf("summary built from a hidden cell: %q", bad)
+		}
+	}
+	_, xb, _ := env.Do(t, "GET", "/api/lagesbild?year=2026&format=xlsx", analyst, nil, nil)
+	f, err := excelize.OpenReader(bytes.NewReader(xb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Sammanfattning")
+	for _, r := range rows {
+		line := strings.Join(r, " ")
+		if strings.Contains(line, "barn ökade") || strings.Contains(line, "barn minskade") {
+			t.Errorf("XLSX summary built from a hidden cell: %s", line)
+		}
+	}
+}
+
+func TestXLSXSheetsAreSwedish(t *testing.T) {
+	env, analyst := reportEnv(t)
+	_, body, _ := env.Do(t, "GET", "/api/lagesbild?year=2026&format=xlsx", analyst, nil, nil)
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	seen := map[string]bool{}
+	for _, s := range sheets {
+		if len([]rune(s)) > 31 || strings.ContainsAny(s, "~…_") || seen[strings.ToLower(s)] {
+			t.Errorf("sheet name %q: too long, cut, an id or repeated", s)
+		}
+		seen[strings.ToLower(s)] = true
+	}
+	if sheets[0] != "Innehåll" {
+		t.Errorf("first sheet %q, want the contents", sheets[0])
+	}
+	for _, want := range []string{"Sammanfattning", "Kontakter per kanal", "Ålder och kön", "Människohandel NMT", "Orsaksanalys", "Aktivitetsplan", "Kodbok", "Metod"} {
+		if !contains(sheets, want) {
+			t.Errorf("no sheet %q in %v", want, sheets)
+		}
+	}
+	// Swedish headers with labels, this year beside last year.
+	rows, _ := f.GetRows("Kontakter per kanal")
+	if len(rows) < 6 || rows[4][0] != "Kanal" || rows[4][2] != "2026" || rows[4][3] != "2025" {
+		t.Fatalf("header %v", rows[4])
+	}
+	if rows[5][0] != "Uppsökande gata / Street outreach" || rows[5][2] != "13" || rows[5][3] != "7" {
+		t.Errorf("street row %v", rows[5])
+	}
+	// The two-way table with its hidden child cell.
+	rows, _ = f.GetRows("Ålder och kön")
+	found := false
+	for _, r := range rows {
+		if len(r) > 1 && strings.HasPrefix(r[0], "15–17 år") && r[1] == ".." {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Errorf("no hidden 15–17 woman cell as ..: %v", rows)
+	}
+	contents, _ := f.GetRows("Innehåll")
+	if len(contents) < 40 {
+		t.Errorf("contents has %d rows", len(contents))
+	}
+	m, _ := f.GetCellValue("Metod", "B3")
+	if m != "5" {
+		t.Errorf("method sheet k = %q", m)
+	}
+}
+
+func TestActivityPlanExport(t *testing.T) {
+	env, analyst := reportEnv(t)
+	_, body, hdr := env.Do(t, "GET", "/api/lagesbild/activities?year=2026&tertial=2&format=csv", analyst, nil, nil)
+	if !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+		t.Fatalf("content type %s", hdr.Get("Content-Type"))
+	}
+	text := string(body)
+	if !strings.Contains(text, "Utbilda socialtjänsten") || strings.Contains(text, "hotell") || !strings.Contains(text, "Pågår / Ongoing") {
+		t.Errorf("tertial 2 plan:\n%s", text)
+	}
+	_, xb, _ := env.Do(t, "GET", "/api/lagesbild/activities?year=2026&format=xlsx", analyst, nil, nil)
+	f, err := excelize.OpenReader(bytes.NewReader(xb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) != 5 { // title, blank, header, two activities
+		t.Errorf("year plan rows %v", rows)
+	}
+	// Only analysts and admins reach the plan, through the API or the collection.
+	_, worker := env.User(t, "w2@mika.se", "worker", env.TeamID(t, "mika"))
+	if st, _, _ := env.Do(t, "GET", "/api/lagesbild/activities?year=2026", worker, nil, nil); st != 403 {
+		t.Errorf("worker reads the plan: %d", st)
+	}
+	if st, _, _ := env.Do(t, "POST", "/api/collections/lagesbild_activities/records", worker,
+		map[string]any{"year": 2026, "tertial": 1, "activity": "x", "organisation": "y", "status": "planned"}, nil); st < 400 {
+		t.Errorf("worker writes the plan: %d", st)
+	}
+	if st, _, _ := env.Do(t, "POST", "/api/collections/lagesbild_activities/records", analyst,
+		map[string]any{"year": 2026, "tertial": 1, "activity": "x", "organisation": "y", "status": "maybe"}, nil); st != 400 {
+		t.Errorf("a bad status: %d", st)
+	}
+	if st, _, _ := env.Do(t, "GET", "/api/lagesbild/activities?year=2026&format=docx", analyst, nil, nil); st != 400 {
+		t.Errorf("a bad format: %d", st)
+	}
+}
+
+// A release freezes the analysis and the plan as they stood.
+func TestReleaseFreezesAnalysisAndPlan(t *testing.T) {
+	env, analyst := reportEnv(t)
+	var rel struct {
+		ID string `json:"id"`
+	}
+	env.MustJSON(t, "POST", "/api/lagesbild/releases", analyst, map[string]any{"year": 2026, "recipient": "Polisregion Stockholm"}, 201, &rel)
+	recs, err := env.Core.FindAllRecords("lagesbild_analyses")
+	if err != nil || len(recs) != 1 {
+		t.Fatal(err)
+	}
+	recs[0].Set("text", "Ändrad efter utgåvan.")
+	if err := env.Core.Save(recs[0]); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Recipient string `json:"recipient"`
+		Analysis  struct {
+			Text string `json:"text"`
+		} `json:"analysis"`
+		Activities []map[string]any `json:"activities"`
+	}
+	env.MustJSON(t, "GET", "/api/lagesbild/releases/"+rel.ID, analyst, nil, 200, &got)
+	if !strings.Contains(got.Analysis.Text, "Köpare nås främst via KAST.") || len(got.Activities) != 2 || got.Recipient != "Polisregion Stockholm" {
+		t.Errorf("release JSON %+v", got)
+	}
+	_, pdf, _ := env.Do(t, "GET", "/api/lagesbild/releases/"+rel.ID+"?format=pdf&recipient=Annan", analyst, nil, nil)
+	text, _ := pdfText(t, pdf)
+	if !strings.Contains(text, "Köpare nås främst via KAST.") || strings.Contains(text, "Ändrad efter utgåvan") || !strings.Contains(text, "Polisregion Stockholm") {
+		t.Error("the released PDF does not hold the frozen analysis and recipient")
+	}
+}
