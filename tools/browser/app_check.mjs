@@ -33,10 +33,15 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 // bypassCSP lets the test inject axe-core into the app's strict CSP.
-const newContext = (width, height) => browser.newContext({ viewport: { width, height }, bypassCSP: true });
+// Generous timeouts: the machine may be busy (no wall-clock limit is asserted).
+async function newContext(width, height) {
+  const ctx = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+  ctx.setDefaultTimeout(90000);
+  return ctx;
+}
 
 const waiting = (page) => page.$eval("#sync-status", (el) => Number(el.dataset.waiting));
-async function waitWaiting(page, n, timeout = 30000) {
+async function waitWaiting(page, n, timeout = 90000) {
   await page.waitForFunction((n) => { const el = document.querySelector("#sync-status"); return el && Number(el.dataset.waiting) === n && !el.textContent.includes("Synkar"); }, n, { timeout });
 }
 async function signIn(page, email) {
@@ -60,7 +65,7 @@ async function logContact(page, age, gender) {
 async function syncNow(page) {
   const before = await page.$eval("#sync-status", (el) => Number(el.dataset.syncedAt));
   await page.click("#sync-now");
-  await page.waitForFunction((b) => { const el = document.querySelector("#sync-status"); return el && Number(el.dataset.syncedAt) > b; }, before, { timeout: 30000 });
+  await page.waitForFunction((b) => { const el = document.querySelector("#sync-status"); return el && Number(el.dataset.syncedAt) > b; }, before, { timeout: 90000 });
 }
 const local = (page, table) => page.evaluate((t) => window.uppsok.store.all(t), table);
 const pick = (r) => ({ cards_given: r.cards_given, actions: JSON.parse(r.actions).sort() });
@@ -297,7 +302,7 @@ try {
     });
     await p.waitForSelector("#new-contact");
     res.savedC = await lastSaved(p);
-    await p.waitForFunction(() => document.querySelector("#sync-status").textContent.includes("uppföljning"), null, { timeout: 30000 });
+    await p.waitForFunction(() => document.querySelector("#sync-status").textContent.includes("uppföljning"), null, { timeout: 90000 });
     res.followupToast = await p.textContent("#sync-status");
 
     // (a) by keyboard: Tab, Shift+Tab, arrows, Space and Enter all count.
@@ -411,8 +416,8 @@ try {
     await p.screenshot({ path: `${outDir}/app_enroll_offline_768.png` });
     await axe(p, "enrollment offline");
     await ctx.setOffline(false);
-    await p.waitForSelector("#enrolled", { timeout: 30000 });
-    await p.waitForFunction(() => document.querySelector("#enrolled").textContent.includes("hör nu till"), null, { timeout: 30000 });
+    await p.waitForSelector("#enrolled", { timeout: 90000 });
+    await p.waitForFunction(() => document.querySelector("#enrolled").textContent.includes("hör nu till"), null, { timeout: 90000 });
     out.offlineEnrollThen = await p.textContent("#enrolled");
     await ctx.close();
   }
