@@ -18,6 +18,7 @@ import (
 
 	"uppsok/cards"
 	"uppsok/exports"
+	"uppsok/gallring"
 	"uppsok/server"
 )
 
@@ -52,6 +53,7 @@ func main() {
 	app.RootCmd.AddCommand(seedDemoCommand(app, up))
 	app.RootCmd.AddCommand(exports.Command(app))
 	app.RootCmd.AddCommand(cards.Command(app, func() *cards.Service { return up.Cards }))
+	app.RootCmd.AddCommand(gallring.Command(app, func() gallring.Config { return up.Gallring }))
 
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

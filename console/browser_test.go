@@ -60,6 +60,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	env.User(t, "anna@mika.se", "worker", mika)
 	env.User(t, "analys@stad.se", "analyst", "")
 	env.User(t, "admin@stad.se", "admin", "")
+	env.Superuser(t) // root@example.se
 	// Card sheets are refused while a page waits for a native speaker's
 	// review (docs/pages.md); the pages this test prints are reviewed.
 	if _, err := env.Core.DB().NewQuery("UPDATE info_pages SET reviewed_by = 'Test Reviewer', reviewed_on = '2026-11-20 00:00:00.000Z'").Execute(); err != nil {
@@ -94,7 +95,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	spec, _ := json.Marshal(map[string]any{
 		"password": "test-password-123", "lead": "lead@mika.se", "analyst": "analys@stad.se", "admin": "admin@stad.se",
-		"year": year, "newWorker": "nora@mika.se", "publicURL": "https://uppsok.stockholm.example", "returnedMode": hasRevokeModes,
+		"year": year, "newWorker": "nora@mika.se", "superuser": "root@example.se", "publicURL": "https://uppsok.stockholm.example", "returnedMode": hasRevokeModes,
 	})
 	cmd := exec.Command(node, filepath.Join(root, "tools", "browser", "console_check.mjs"), env.URL, outDir, string(spec))
 	cmd.Stderr = os.Stderr
@@ -142,6 +143,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		Sheet               string                       `json:"sheet"`
 		AdminAccounts       int                          `json:"adminAccounts"`
 		PreviewTitle        string                       `json:"previewTitle"`
+		SuperuserNav        string                       `json:"superuserNav"`
+		SignedOutOn401      string                       `json:"signedOutOn401"`
 	}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("decode %s: %v", raw, err)
@@ -301,6 +304,12 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		if out.AdminAccounts < 5 || out.PreviewTitle != "Förhandsvisad titel" {
 			t.Errorf("admin accounts %d, preview %q", out.AdminAccounts, out.PreviewTitle)
+		}
+		if !strings.Contains(out.SuperuserNav, "Inställningar") || !strings.Contains(out.SuperuserNav, "Lägesbild") {
+			t.Errorf("superuser menu: %s", out.SuperuserNav)
+		}
+		if !strings.Contains(out.SignedOutOn401, "Logga in igen") {
+			t.Errorf("after a rejected token: %q", out.SignedOutOn401)
 		}
 		dir := t.TempDir()
 		if o, err := exec.Command("pdfimages", "-png", out.Sheet, filepath.Join(dir, "img")).CombinedOutput(); err != nil {

@@ -20,6 +20,7 @@ import (
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
 	"uppsok/followups"
+	"uppsok/gallring"
 	"uppsok/internal/apierr"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
@@ -46,6 +47,8 @@ type App struct {
 	Console *console.Service
 	// Settings are the start-up settings Register was given or read.
 	Settings settings.Settings
+	// Gallring is the retention configuration (for the gallring command).
+	Gallring gallring.Config
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -163,5 +166,16 @@ func Register(app core.App, opts Options) (*App, error) {
 	if err := exports.Register(app, exports.Config{K: set.LagesbildK, Now: opts.Now}); err != nil {
 		return nil, err
 	}
+
+	gcfg := gallring.Config{
+		NotesMonths:    set.GallringNotesMonths,
+		PersonKeyYears: set.GallringPersonKeyYears,
+		FollowUpYears:  set.GallringFollowUpYears,
+		EnrollmentDays: set.GallringEnrollmentDays,
+		WindowDays:     set.FieldWindowDays,
+		Now:            opts.Now,
+	}
+	a.Gallring = gcfg
+	gallring.Register(app, gcfg)
 	return a, nil
 }

@@ -285,6 +285,16 @@ try {
   await check(ad, "admin_followups");
   await open(ad, "surfplattor");
   await check(ad, "admin_tablets");
+  // A superuser signs in with the same form and gets the admin's menu.
+  const { page: su } = await newPage();
+  await signIn(su, spec.superuser);
+  out.superuserNav = await su.textContent("nav");
+  // A token the server no longer accepts (expired, password changed,
+  // deactivated; here a broken signature) returns the user to sign-in.
+  await su.evaluate(() => { const s = window.uppsokConsole.pb.authStore; s.save(s.token.slice(0, -6) + "AAAAAA", s.record); window.uppsokConsole.recheck(); });
+  await su.evaluate(() => location.hash = "#/team");
+  await su.waitForSelector("#sign-in", { timeout: T });
+  out.signedOutOn401 = await su.textContent("#signin-error");
 } catch (err) {
   out.error = String(err && err.stack || err);
 } finally {
