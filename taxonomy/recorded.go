@@ -14,7 +14,9 @@ type recordedField struct {
 	en   string // and in English
 }
 
-func coded(l List, sv, en string) recordedField { return recordedField{name: l.Name, list: &l, sv: sv, en: en} }
+func coded(l List, sv, en string) recordedField {
+	return recordedField{name: l.Name, list: &l, sv: sv, en: en}
+}
 
 // contactFields are the fields of a contact (schema 3) in record order.
 var contactFields = []recordedField{
