@@ -152,6 +152,7 @@ try {
   await axe(a, "form, child, notes warning");
   await a.click("#cancel");
   await a.click("#discard");
+  await a.waitForSelector("#new-contact"); // the draft is cleared in IndexedDB by then
   await a.reload();
   await a.waitForSelector("#new-contact");
   out.waitingAfterReload = await waiting(a);
@@ -211,6 +212,8 @@ try {
   await a.click("#save-contact");
   b.once("dialog", (d) => d.accept());
   await b.click(`#recent li[data-id="${y}"] button.danger`);
+  // The delete is pushed once B no longer holds the record at all.
+  await b.waitForFunction(async (y) => !(await window.uppsok.store.get("contacts", y)), y, { timeout: 90000, polling: 200 });
   await waitWaiting(b, 0);
   await ctxA.setOffline(false);
   await syncNow(a);
@@ -333,6 +336,7 @@ try {
 
     // A draft survives a reload (nothing is lost when the page goes away).
     await p.click('[data-field=age_band] [data-code="21_25"]');
+    await p.waitForFunction(async () => { const d = await window.uppsok.store.meta("draft"); return d && d.f.age_band === "21_25"; }, null, { polling: 100 });
     await p.reload();
     await p.waitForSelector("#contact-form");
     res.draftAfterReload = await p.getAttribute('[data-field=age_band] [data-code="21_25"]', "aria-pressed");
