@@ -445,7 +445,8 @@ function statusText() {
   if (S.toast && Date.now() - S.toast.at < 8000) parts.push("✓ " + S.toast.text);
   if (!navigator.onLine) parts.push(t("Offline", "Offline"));
   if (S.syncing) parts.push(t("Synkar…", "Syncing…"));
-  parts.push(S.waiting === 0 ? t("Allt synkat", "All synced") : t(`${S.waiting} väntar på synk`, `${S.waiting} waiting to sync`));
+  if (S.rejected.length) parts.push(t(`${S.rejected.length} kunde inte sparas på servern`, `${S.rejected.length} could not be saved on the server`));
+  parts.push(S.waiting === 0 ? (S.rejected.length ? t("inget annat väntar", "nothing else waiting") : t("Allt synkat", "All synced")) : t(`${S.waiting} väntar på synk`, `${S.waiting} waiting to sync`));
   if (S.lastSync) parts.push(t("senast ", "last ") + S.lastSync.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" }));
   return parts.join(" · ");
 }
