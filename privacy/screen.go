@@ -146,7 +146,39 @@ func (h hints) any() bool {
 	return h.digits >= 7 || h.at || h.atWord || h.slash || h.www || h.platform || h.name || h.letterO
 }
 
-var platformWords = strings.Split(platformNames, "|")
+// platformHintWords are the fixed prefixes of platformNames ("snap" of
+// "snap(?:chat)?"), for the pre-scan.
+var platformHintWords = func() []string {
+	var out []string
+	for _, w := range strings.Split(platformNames, "|") {
+		if p := strings.IndexAny(w, "(?"); p >= 0 {
+			w = w[:p]
+		}
+		out = append(out, w)
+	}
+	return out
+}()
+
+// hasWordPrefix reports whether a word of text starts with w (so "ig" is
+// found in "ig: namn" but not in "sig" or "vanligt").
+func hasWordPrefix(text, w string) bool {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i == 0 {
+			return true
+		}
+		r, _ := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return true
+		}
+		off = i + 1
+	}
+	return false
+}
 
 func scanHints(text string) hints {
 	var h hints
@@ -189,18 +221,14 @@ func scanHints(text string) hints {
 	h.www = strings.Contains(lower, "www.") || h.wide && strings.Contains(lower, "ｗｗｗ")
 	h.atWord = strings.Contains(lower, "at") && (strings.Contains(lower, "(") || strings.Contains(lower, "[") || strings.Contains(lower, " at ")) ||
 		strings.Contains(lower, "snabel")
-	for _, w := range platformWords {
-		// Names like "snap(?:chat)?" are matched on their fixed prefix.
-		if p := strings.IndexAny(w, "(?"); p >= 0 {
-			w = w[:p]
-		}
-		if strings.Contains(lower, w) {
+	for _, w := range platformHintWords {
+		if hasWordPrefix(lower, w) {
 			h.platform = true
 			break
 		}
 	}
 	for _, w := range nameWords {
-		if strings.Contains(lower, w) {
+		if hasWordPrefix(lower, w) {
 			h.name = true
 			break
 		}

@@ -61,7 +61,32 @@ var thingSuffixes = []string{
 // names finds names introduced by a phrase, masks them and records them.
 func (sc *scan) names() {
 	text := string(sc.work)
-	for _, m := range namePhraseRe.FindAllStringSubmatchIndex(text, -1) {
+	// Start shortly before the first phrase word: most of a note lies
+	// before it, and the regexp would otherwise try every position.
+	from := 0
+	if lower := strings.ToLower(text); len(lower) == len(text) {
+		from = len(text)
+		for _, w := range nameWords {
+			if i := strings.Index(lower, w); i >= 0 && i < from {
+				from = i
+			}
+		}
+		// The phrase may begin a few words earlier ("hennes namn", "is
+		// called"): back up 20 bytes, to the start of a character.
+		from -= 20
+		if from < 0 {
+			from = 0
+		}
+		for from > 0 && !utf8.RuneStart(text[from]) {
+			from--
+		}
+	}
+	for _, m := range namePhraseRe.FindAllStringSubmatchIndex(text[from:], -1) {
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += from
+			}
+		}
 		ps, pe := m[2], m[3]
 		qs, qe := m[4], m[5]
 		ns, ne := m[6], m[7]

@@ -6,6 +6,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -38,6 +39,9 @@ type Options struct {
 	HooksPoolSize int
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// StartLog receives the start messages meant for whoever runs the
+	// service, such as which JS hooks were loaded (nil = os.Stderr).
+	StartLog io.Writer
 }
 
 // App holds the services Register wired, for commands and tests.
@@ -110,7 +114,11 @@ func Register(app core.App, opts Options) (*App, error) {
 		hooksDir = filepath.Join(app.DataDir(), "../pb_hooks") // jsvm's default
 	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		logHooks(se.App, hooksDir, os.Stderr)
+		w := opts.StartLog
+		if w == nil {
+			w = os.Stderr
+		}
+		logHooks(se.App, hooksDir, w)
 		return se.Next()
 	})
 

@@ -80,6 +80,7 @@ func NewWith(tb testing.TB, opts Options) *Env {
 			HooksDir:      hooksDir,
 			HooksPoolSize: 2,
 			Now:           opts.Now,
+			StartLog:      io.Discard, // the hooks are those of the repository (or Options.HooksDir)
 		})
 		if err != nil {
 			tb.Fatalf("register: %v", err)
