@@ -21,6 +21,9 @@ func Tables() []TableInfo {
 	for _, t := range tables {
 		ti := TableInfo{Name: t.name, Collection: t.collection, Writable: t.writable, Refs: map[string]string{}}
 		for _, c := range t.columns {
+			if c.legacy() {
+				continue // mapped from other fields, no field of its own
+			}
 			ti.Fields = append(ti.Fields, c.field)
 			if c.kind == kindRelation {
 				ti.Refs[c.field] = c.ref

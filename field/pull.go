@@ -11,6 +11,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/taxonomy"
 )
 
 // tableChangesOut is one table of a pull response.
@@ -142,12 +144,21 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 		out := &tableChangesOut{Created: []map[string]any{}, Updated: []map[string]any{}, Deleted: []string{}}
 		resp.Changes[t.name] = out
 
-		full := first
-		if mig != nil && mig.From < version {
-			full = full || t.since > mig.From
+		// A migration pull (WatermelonDB's migration sync) resends a table
+		// that is new since `from`, or has columns new since `from` (the
+		// server's own list, or the client's), as a first sync would, plus
+		// every change since the cursor; its deletes still arrive.
+		resend := false
+		if mig != nil && mig.From < version && !first {
+			resend = t.since > mig.From
+			for _, c := range t.columns {
+				if c.since > mig.From && c.in(version) {
+					resend = true
+				}
+			}
 			for _, c := range mig.Columns {
 				if c.Table == t.name {
-					full = true
+					resend = true
 				}
 			}
 		}
@@ -155,20 +166,23 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 		if t.writable {
 			var where dbx.Expression
 			params := dbx.Params{"team": p.team, "to": current}
-			if full {
+			switch {
+			case first:
 				where = dbx.NewExp("team = {:team} AND seq <= {:to} AND "+t.dateField+" >= {:since}", dbx.Params{"since": since})
-			} else {
+			case resend:
+				where = dbx.NewExp("team = {:team} AND seq <= {:to} AND ("+t.dateField+" >= {:since} OR seq > {:from})", dbx.Params{"since": since, "from": cursor})
+			default:
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
-			out.Updated, err = syncedRows(tx, t, where, params)
+			out.Updated, err = syncedRows(tx, t, version, where, params)
 		} else {
 			// Small reference tables: sent whole on every pull.
-			out.Updated, err = s.referenceRows(tx, t, p)
+			out.Updated, err = s.referenceRows(tx, t, p, version)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if out.Deleted, err = tombstonesSince(tx, t.collection, p.team, cursor, current, full); err != nil {
+		if out.Deleted, err = tombstonesSince(tx, t.collection, p.team, cursor, current, first); err != nil {
 			return nil, err
 		}
 	}
@@ -176,23 +190,29 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 }
 
 // syncedRows reads the wire form of a writable table's records.
-func syncedRows(tx *dbx.Tx, t *table, where dbx.Expression, params dbx.Params) ([]map[string]any, error) {
-	return wireRows(tx, t, func(q *dbx.SelectQuery) *dbx.SelectQuery {
+func syncedRows(tx *dbx.Tx, t *table, version int, where dbx.Expression, params dbx.Params) ([]map[string]any, error) {
+	return wireRows(tx, t, version, func(q *dbx.SelectQuery) *dbx.SelectQuery {
 		return q.Where(where).OrderBy(cursorField).Bind(params)
 	})
 }
 
-// wireRows reads t's records in their wire form: id, created_at,
-// updated_at, team_id (writable tables) and t's columns, each encoded by its
-// kind. query adds the condition and order.
-func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuery) ([]map[string]any, error) {
+// wireRows reads t's records in their wire form for a client of schema
+// version version: id, created_at, updated_at, team_id (writable tables)
+// and the columns of t its schema has, each encoded by its kind; legacy
+// columns are mapped down from the schema-3 fields (legacy.go). query adds
+// the condition and order.
+func wireRows(tx *dbx.Tx, t *table, version int, query func(*dbx.SelectQuery) *dbx.SelectQuery) ([]map[string]any, error) {
 	cols := []string{"id", "created", "updated"}
 	if t.writable {
 		cols = append(cols, "team")
 	}
 	first := len(cols)
+	var stored []column // the columns with a record field, in cols order from first
 	for _, c := range t.columns {
-		cols = append(cols, c.field)
+		if !c.legacy() {
+			cols = append(cols, c.field)
+			stored = append(stored, c)
+		}
 	}
 	rows, err := query(tx.Select(cols...).From(t.collection)).Rows()
 	if err != nil {
@@ -206,6 +226,14 @@ func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuer
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	byField := func(field string) string {
+		for i, c := range stored {
+			if c.field == field {
+				return asString(vals[first+i])
+			}
+		}
+		return ""
+	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("scan %s: %w", t.name, err)
@@ -217,7 +245,10 @@ func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuer
 		if t.writable {
 			rec["team_id"] = asString(vals[3])
 		}
-		for i, c := range t.columns {
+		for i, c := range stored {
+			if !c.in(version) {
+				continue
+			}
 			v := vals[first+i]
 			switch c.kind {
 			case kindSet:
@@ -230,8 +261,19 @@ func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuer
 				rec[c.wire] = asInt(v) != 0
 			case kindInt:
 				rec[c.wire] = asInt(v)
+			case kindSelect:
+				s := asString(v)
+				if s == "" {
+					s = taxonomy.Unknown // a field added later, left empty by a non-sync save
+				}
+				rec[c.wire] = s
 			default:
 				rec[c.wire] = asString(v)
+			}
+		}
+		for _, c := range t.columns {
+			if c.legacy() && c.in(version) {
+				rec[c.wire] = legacyValue(c, byField)
 			}
 		}
 		out = append(out, rec)
@@ -257,11 +299,11 @@ func tombstonesSince(tx *dbx.Tx, collection, team string, from, to int64, full b
 
 // referenceRows reads a whole pull-only reference table: the rows of the
 // caller's scope, or what the table's own reader returns.
-func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal) ([]map[string]any, error) {
+func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal, version int) ([]map[string]any, error) {
 	if t.rows != nil {
 		return t.rows(s, tx, p)
 	}
-	return wireRows(tx, t, func(q *dbx.SelectQuery) *dbx.SelectQuery {
+	return wireRows(tx, t, version, func(q *dbx.SelectQuery) *dbx.SelectQuery {
 		if t.scope != "" {
 			q = q.Where(dbx.NewExp(t.scope, dbx.Params{"team": p.team}))
 		}

@@ -24,6 +24,12 @@ func JSON() ([]byte, error) {
 	}
 	add(SessionKind)
 	add(PageLanguages)
+	// The list of schemas 1–2, for records an updated app saved before its
+	// update (field/app/src/schema3.js maps them like the server).
+	add(Indicators)
+	out["legacy_indicators"] = out[Indicators.Name]
+	delete(out, Indicators.Name)
+	out["assessment_precedence"] = AssessmentPrecedence
 	out["max_notes"] = MaxNotes
 	out["max_cards_given"] = MaxCardsGiven
 	b, err := json.MarshalIndent(out, "", "  ")

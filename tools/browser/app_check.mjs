@@ -125,7 +125,7 @@ async function lastSaved(page) {
   const id = await page.evaluate(() => window.uppsok.state.lastSaved);
   const r = (await local(page, "contacts")).find((c) => c.id === id);
   return { id, age_band: r.age_band, gender: r.gender, role: r.role, assessment: r.assessment, channel: r.channel, arena: r.arena,
-    actions: JSON.parse(r.actions).sort(), indicators: JSON.parse(r.indicators).sort(), cards_given: r.cards_given, occurred_on: r.occurred_on, session_id: r.session_id };
+    actions: JSON.parse(r.actions).sort(), indicators: [...JSON.parse(r.control), ...JSON.parse(r.vulnerabilities)].sort() /* schema 3: the old indicators */, cards_given: r.cards_given, occurred_on: r.occurred_on, session_id: r.session_id };
 }
 const liveRegions = (page) => page.$$eval("[aria-live],[role=status],[role=alert],[role=log]", (l) => l.map((e) => e.id || e.tagName));
 
@@ -296,7 +296,7 @@ try {
       await p.click('[data-field=gender] [data-code="woman"]');
       await p.click('[data-field=role] [data-code="sells_sex"]');
       await p.click('[data-field=assessment] [data-code="indicators"]');
-      await p.click('[data-field=indicators] [data-code="homeless"]');
+      await p.click('[data-field=vulnerabilities] [data-code="homeless"]');
       await p.click('[data-field=actions] [data-code="report_of_concern"]');
       res.childTel = await p.$$eval("#child-warning a", (l) => l.map((a) => a.getAttribute("href")));
       await p.screenshot({ path: `${outDir}/app_contact_c_${S}.png`, fullPage: true });
@@ -374,7 +374,7 @@ try {
       await p.click('[data-field=gender] [data-code="woman"]');
       await p.click('[data-field=role] [data-code="sells_sex"]');
       await p.click('[data-field=assessment] [data-code="indicators"]');
-      await p.click('[data-field=indicators] [data-code="third_party_control"]');
+      await p.click('[data-field=control] [data-code="third_party_control"]');
       await p.click('[data-field=actions] [data-code="information"]');
       await p.screenshot({ path: `${outDir}/app_contact_b_${S}.png`, fullPage: true });
       await p.click("#save-contact");

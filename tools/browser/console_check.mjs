@@ -222,10 +222,16 @@ try {
   await an.click("#rel-freeze");
   await an.waitForSelector("dialog[open]");
   await an.click("#dlg-ok");
-  await an.waitForFunction(() => document.querySelector("#freeze-result").textContent.includes("1"), null, { timeout: 60000 });
+  await an.waitForFunction(() => document.querySelector("#freeze-result").textContent.length > 0, null, { timeout: 60000 });
   out.freezeResult = await an.textContent("#freeze-result");
   await open(an, "utgavor");
   out.releasesListed = await an.$$eval("#releases tbody tr", (l) => l.length);
+  await an.click('#releases button:has-text("Vad ändrades?")');
+  await an.waitForSelector("#diff h2", { timeout: T });
+  out.diffRows = await an.$$eval("#diff-table tbody tr", (l) => l.length).catch(() => 0);
+  out.diffText = await an.textContent("#diff");
+  await an.$eval("#diff", (el) => el.scrollIntoView());
+  await check(an, "analyst_release_diff");
   await check(an, "analyst_releases");
   // Orsaksanalys and aktivitetsplan for tertial 1.
   await open(an, `analys?year=${spec.year}&tertial=1`);

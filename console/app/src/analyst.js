@@ -188,6 +188,8 @@ async function showDiff(ctx, box, a, b) {
     const [da, db] = await Promise.all([fetchJSON(ctx, `/api/lagesbild/releases/${a.id}`), fetchJSON(ctx, `/api/lagesbild/releases/${b.id}`)]);
     const changes = diffDocs(da, db);
     box.replaceChildren(h("h2", { tabindex: "-1" }, t(`Ändrat från revision ${a.revision} till ${b.revision} (${b.period})`, `Changed from revision ${a.revision} to ${b.revision} (${b.period})`)),
+      h("p", {}, t("Celler vars värde eller dolda läge skiljer sig. Ett värde som ändrats med bara några få döljs i den nya revisionen (..), så att två utgåvor inte kan jämföras fram till enstaka sena kontakter.",
+        "Cells whose value or hidden state differ. A value that changed by only a few is hidden in the new revision (..), so that two releases cannot be compared down to single late contacts.")),
       changes.length ? table(null, [t("Tabell", "Table"), t("Cell", "Cell"), t(`Revision ${a.revision}`, `Revision ${a.revision}`), t(`Revision ${b.revision}`, `Revision ${b.revision}`)],
         changes.map((c) => h("tr", {}, h("td", {}, t(c.table.title_sv, c.table.title_en)),
           h("td", {}, Object.entries(c.dims).map(([d, v]) => dimLabel(ctx, d, v)).join(" · ")), valueCell(c.before), valueCell(c.after))), { id: "diff-table" })

@@ -14,6 +14,7 @@ import { makeApi } from "./api.js";
 import { createLocal, deleteLocal, store, updateLocal } from "./store.js";
 import { looksPersonal } from "./screen.js";
 import { synchronize, uuidv4 } from "./sync.js";
+import { NEW_CONTACT_FIELDS, alsoTouched, upgradeContact } from "./schema3.js";
 
 const S = {
   auth: null, // {token, kind: "user"|"device", id, team, name, locked}
@@ -76,9 +77,9 @@ const QUICK = [
 ];
 const COMMON_ACTIONS = ["information", "info_card", "support_talk", "harm_reduction", "report_of_concern", "police_report", "declined"];
 const SECTIONS = [
-  { id: "indicators", sv: "Indikatorer", en: "Indicators", after: "assessment", fields: ["indicators", "purposes"] },
+  { id: "indicators", sv: "Indikatorer", en: "Indicators", after: "assessment", fields: ["control", "vulnerabilities", "compensation", "purposes"] },
   { id: "more_actions", sv: "Fler insatser och kort", en: "More actions and cards", after: "actions", fields: ["actions_more", "cards_given"] },
-  { id: "person", sv: "Ursprung och språk", en: "Origin and language", after: "actions", fields: ["origin_region", "language", "interpreter"] },
+  { id: "person", sv: "Ursprung och språk", en: "Origin and language", after: "actions", fields: ["origin_region", "language", "interpreting"] },
   { id: "notes", sv: "Personkod och anteckning", en: "Person code and note", after: "actions", fields: ["person_code", "notes"] },
 ];
 const SINGLE = { daypart: 1, channel: 1, arena: 1, role: 1, age_band: 1, gender: 1, assessment: 1 };
@@ -89,8 +90,8 @@ function newContact() {
     id: uuidv4(), team_id: S.auth.team, worker_id: S.auth.kind === "user" ? S.auth.id : "", session_id: r ? r.id : "",
     occurred_on: today(), daypart: daypartNow(), channel: r ? r.kind : "street", area: r ? r.area : "unknown",
     arena: r && r.kind === "online" ? "online_only" : "street", platforms: JSON.stringify(r ? r.platforms : []),
-    role: "unknown", age_band: "unknown", gender: "unknown", origin_region: "unknown", language: "sv", interpreter: false,
-    indicators: "[]", assessment: "unknown", purposes: "[]", actions: "[]", cards_given: 0, notes: "",
+    role: "unknown", age_band: "unknown", gender: "unknown", origin_region: "unknown", language: "sv",
+    ...NEW_CONTACT_FIELDS, assessment: "unknown", purposes: "[]", actions: "[]", cards_given: 0, notes: "",
   };
 }
 
@@ -102,15 +103,17 @@ function newContact() {
 function openForm(id) {
   const base = id ? S.contacts.find((c) => c.id === id) : null;
   if (id && !base) return;
-  const f = base ? { ...base } : newContact();
+  // A contact saved before the app moved to schema 3 is shown in the new
+  // fields, mapped as the server maps it.
+  const f = base ? upgradeContact(base) : newContact();
   for (const k of Object.keys(f)) if (k.startsWith("_")) delete f[k];
   delete f.person_code;
   S.draft = { f, existing: !!base, touched: [], pc: { first: "", last: "", year: "" }, open: {}, confirm: null, error: null };
   if (base) {
     // Sections that hold something are open when a stored contact is edited.
-    if (parseSet(f.indicators).length || parseSet(f.purposes).length) S.draft.open.indicators = true;
+    if (["control", "vulnerabilities", "compensation", "purposes"].some((k) => parseSet(f[k]).length)) S.draft.open.indicators = true;
     if (parseSet(f.actions).some((a) => !COMMON_ACTIONS.includes(a)) || f.cards_given > 0) S.draft.open.more_actions = true;
-    if (f.origin_region !== "unknown" || f.language !== "sv" || f.interpreter) S.draft.open.person = true;
+    if (f.origin_region !== "unknown" || f.language !== "sv" || f.interpreting !== "unknown") S.draft.open.person = true;
     if (f.notes) S.draft.open.notes = true;
   }
   S.view = "form";
@@ -126,7 +129,7 @@ function saveDraft() { return store.setMeta("draft", S.draft); }
 function setField(k, v) {
   const d = S.draft;
   d.f[k] = Array.isArray(v) ? JSON.stringify(v) : v;
-  if (!d.touched.includes(k)) d.touched.push(k);
+  for (const x of [k, ...alsoTouched(k)]) if (!d.touched.includes(x)) d.touched.push(x);
   d.confirm = null;
   if (k === "actions" && Array.isArray(v) && v.includes("info_card") && !(d.f.cards_given > 0)) setField("cards_given", 1);
   if (k === "assessment" && v !== "none" && v !== "unknown") d.open.indicators = true;
@@ -636,10 +639,13 @@ function formView() {
         toggles("platforms", t("Plattformar", "Platforms"), parseSet(f.platforms), true, set("platforms"))) : null),
     toggles("age_band", t("Ålder", "Age"), f.age_band, false, set("age_band"), null, { big: true }),
     child ? childReminder() : null,
+    child || parseSet(f.risk_groups).length ? toggles("risk_groups", t("Riskgrupp (barn)", "Risk group (child)"), parseSet(f.risk_groups), true, set("risk_groups")) : null,
     QUICK.slice(1).map((q) => [
       toggles(q.field, t(q.sv, q.en), f[q.field], false, set(q.field), null, { big: true }),
       q.field === "assessment" ? moreSection(sec("indicators"), () => [
-        toggles("indicators", t("Indikatorer", "Indicators"), parseSet(f.indicators), true, set("indicators")),
+        toggles("control", t("Kontrollmedel", "Means of control"), parseSet(f.control), true, set("control")),
+        toggles("vulnerabilities", t("Sårbarheter", "Vulnerabilities"), parseSet(f.vulnerabilities), true, set("vulnerabilities")),
+        f.role === "sells_sex" || f.role === "at_risk" || parseSet(f.compensation).length ? toggles("compensation", t("Ersättning för sex", "What was given for sex"), parseSet(f.compensation), true, set("compensation")) : null,
         suspected || parseSet(f.purposes).length ? toggles("purposes", t("Ändamål", "Purposes"), parseSet(f.purposes), true, set("purposes")) : null]) : null]),
     toggles("actions", t("Insatser", "Actions"), acts.filter((a) => COMMON_ACTIONS.includes(a)), true,
       (v) => setField("actions", [...v, ...acts.filter((a) => !COMMON_ACTIONS.includes(a))]), COMMON_ACTIONS, { big: true }),
@@ -652,9 +658,8 @@ function formView() {
         h("button", { type: "button", class: "secondary step", "data-k": "cards+", "aria-label": t("Ett kort till", "One more card"), onclick: () => { setField("cards_given", Math.min(tax.max_cards_given, f.cards_given + 1)); render(); } }, "+"))]),
     moreSection(sec("person"), () => [
       select(t("Ursprungsregion", "Region of origin"), "origin_region", f.origin_region, (v) => setField("origin_region", v), "c-origin"),
-      h("div", { class: "row" },
-        h("div", { class: "grow" }, select(t("Samtalsspråk", "Language of the conversation"), "language", f.language, (v) => setField("language", v), "c-language")),
-        h("button", { type: "button", class: "opt", "aria-pressed": f.interpreter ? "true" : "false", id: "c-interpreter", "data-k": "interpreter", onclick: () => { setField("interpreter", !f.interpreter); render(); } }, t("Tolk", "Interpreter")))]),
+      select(t("Samtalsspråk", "Language of the conversation"), "language", f.language, (v) => setField("language", v), "c-language"),
+      toggles("interpreting", t("Tolkning", "Interpreting"), f.interpreting, false, set("interpreting"))]),
     moreSection(sec("notes"), () => [
       h("fieldset", {}, h("legend", {}, t("Personkod (valfri, sparas bara krypterad)", "Person code (optional, stored only as a hash)")),
         h("div", { class: "row" },
