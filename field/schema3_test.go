@@ -393,3 +393,80 @@ func TestNewCodesRaiseChildFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestNewCodesReachTheLagesbild: contacts pushed by a schema-3 tablet are
+// counted under their new codes in the lägesbild tables that have those
+// dimensions (channel, assessment, action), and the old indicator table
+// counts control and vulnerability codes as it counted indicators.
+func TestNewCodesReachTheLagesbild(t *testing.T) {
+	env, _, tok := setup(t)
+	_, analyst := env.User(t, "analytiker@stad.se", "analyst", "")
+	newActions := `["sip","referral_rvt","referral_ungdomsjouren","referral_preventell","stop_buying_counselling","guardian_application","referral_migration_agency"]`
+	var created []map[string]any
+	for i := 0; i < 10; i++ { // k = 5: five contacts per assessment code
+		assessment := "suspected_child_sex_purchase"
+		if i%2 == 1 {
+			assessment = "suspected_procuring"
+		}
+		created = append(created, contact3(uuid.NewString(), map[string]any{
+			"channel": "email_chat", "assessment": assessment, "actions": newActions, "age_band": "26_35",
+			"control": `["debt","psychological_abuse"]`, "vulnerabilities": `["homeless","self_harm_through_sex"]`,
+		}))
+	}
+	pushV(t, env, tok, 3, 0, created, nil)
+
+	var doc struct {
+		Tables []struct {
+			ID    string `json:"id"`
+			Cells []struct {
+				Dims  map[string]string `json:"dims"`
+				Value *int              `json:"value"`
+			} `json:"cells"`
+		} `json:"tables"`
+	}
+	env.MustJSON(t, "GET", fmt.Sprintf("/api/lagesbild?year=%s", today()[:4]), analyst, nil, 200, &doc)
+	// cell finds the value of table's cell with dim = code and every other
+	// dimension at its total.
+	cell := func(table, dim, code string) (int, bool) {
+		for _, tb := range doc.Tables {
+			if tb.ID != table {
+				continue
+			}
+		cells:
+			for _, c := range tb.Cells {
+				if c.Dims[dim] != code || c.Value == nil {
+					continue
+				}
+				for k, v := range c.Dims {
+					if k != dim && v != "_total" {
+						continue cells
+					}
+				}
+				return *c.Value, true
+			}
+		}
+		return 0, false
+	}
+	checks := []struct {
+		table, dim, code string
+		want             int
+	}{
+		{"contacts_by_channel", "channel", "email_chat", 10},
+		{"contacts_by_age_group_assessment", "assessment", "suspected_child_sex_purchase", 5},
+		{"contacts_by_age_group_assessment", "assessment", "suspected_procuring", 5},
+		{"contacts_by_indicator", "indicator", "debt", 10},
+		{"contacts_by_indicator", "indicator", "homeless", 10},
+	}
+	for _, code := range []string{"sip", "referral_rvt", "referral_ungdomsjouren", "referral_preventell", "stop_buying_counselling", "guardian_application", "referral_migration_agency"} {
+		checks = append(checks, struct {
+			table, dim, code string
+			want             int
+		}{"contacts_by_action", "action", code, 10})
+	}
+	for _, c := range checks {
+		got, ok := cell(c.table, c.dim, c.code)
+		if !ok || got != c.want {
+			t.Errorf("lägesbild %s %s=%s: %d (published %v), want %d", c.table, c.dim, c.code, got, ok, c.want)
+		}
+	}
+}

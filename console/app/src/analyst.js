@@ -99,7 +99,15 @@ export async function lagesbild(main, ctx) {
   const tertialIn = select({ id: "lb-tertial" }, TERTIALS(), String(tertial));
   const picker = h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); location.hash = `#/lagesbild?year=${yearIn.value}&tertial=${tertialIn.value}`; } },
     field(t("År", "Year"), yearIn), field(t("Period", "Period"), tertialIn), h("button", { type: "submit" }, t("Visa", "Show")));
-  main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted" }, t("Räknar…", "Counting…")));
+  // Counting a year takes a while and every view is logged: count only when
+  // asked (Visa, or a link with a period), not on every sign-in.
+  if (!new URLSearchParams(location.hash.split("?")[1] || "").has("year")) {
+    main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker,
+      h("p", { class: "info" }, t("Välj år och period och tryck Visa. Lägesbilden räknas fram på nytt varje gång (ett utkast) och visningen sparas i exportloggen. Frysta utgåvor finns under Utgåvor.",
+        "Choose a year and period and press Show. The report is counted afresh each time (a draft) and the view is kept in the export log. Frozen releases are under Releases.")));
+    return;
+  }
+  main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted", role: "status" }, t("Räknar… det kan ta en stund.", "Counting… this may take a while.")));
   // Every fetch of the lägesbild is logged; this one says it was a view.
   const doc = await fetchJSON(ctx, `/api/lagesbild?year=${year}&tertial=${tertial}&format=json&recipient=${encodeURIComponent(t("visning i konsolen", "viewed in the console"))}`);
   const byId = new Map(doc.tables.map((x) => [x.id, x]));
