@@ -149,7 +149,7 @@ func Register(app core.App, opts Options) (*App, error) {
 
 	a.Cards = cards.Register(app, cards.Config{Now: opts.Now, QuickExitURL: set.QuickExitURL})
 	fieldapp.Register(app)
-	a.Console = console.Register(app, console.Config{Now: opts.Now})
+	a.Console = console.Register(app, console.Config{Now: opts.Now, StartLog: opts.StartLog})
 
 	fieldCfg := field.Config{
 		WindowDays:    set.FieldWindowDays,

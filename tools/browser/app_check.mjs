@@ -496,6 +496,16 @@ try {
     out.deletedDevice = { status: r.status, contactsLeft: (await local(p, "contacts")).length, message: await p.textContent("#message") };
     await ctx.close();
   }
+} catch (err) {
+  // What the app showed when a step failed: a screenshot per page and its state.
+  let i = 0;
+  for (const ctx of browser.contexts()) for (const pg of ctx.pages()) {
+    i++;
+    await pg.screenshot({ path: `${outDir}/app_failure_${i}.png`, fullPage: true }).catch(() => {});
+    const st = await pg.evaluate(() => { const S = window.uppsok && window.uppsok.state; return S && JSON.stringify({ view: S.view, auth: S.auth && { kind: S.auth.kind, locked: S.auth.locked, expired: S.auth.expired }, run: !!S.run, draft: !!S.draft, message: S.message, waiting: S.waiting, syncing: S.syncing, status: document.querySelector("#sync-status")?.textContent }); }).catch((e) => String(e));
+    console.error(`page ${i} ${pg.url()}: ${st}`);
+  }
+  throw err;
 } finally {
   await browser.close();
 }

@@ -53,11 +53,14 @@ const daypartNow = () => { const h = new Date().getHours(); return h < 6 ? "nigh
 const parseSet = (v) => { try { const a = typeof v === "string" ? JSON.parse(v || "[]") : v; return Array.isArray(a) ? a : []; } catch (e) { return []; } };
 const isChild = (band) => band === "under_15" || band === "15_17";
 
+// inHandler: a user's own handler is running (its redraw is never held back).
+let inHandler = false;
+
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), (e) => { inHandler = true; try { return v(e); } finally { inHandler = false; } });
     else if (k === "class") el.className = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
@@ -448,7 +451,8 @@ function statusText() {
   if (S.toast && Date.now() - S.toast.at < 8000) parts.push("✓ " + S.toast.text);
   if (!navigator.onLine) parts.push(t("Offline", "Offline"));
   if (S.syncing) parts.push(t("Synkar…", "Syncing…"));
-  parts.push(S.waiting === 0 ? t("Allt synkat", "All synced") : t(`${S.waiting} väntar på synk`, `${S.waiting} waiting to sync`));
+  if (S.rejected.length) parts.push(t(`${S.rejected.length} kunde inte sparas på servern`, `${S.rejected.length} could not be saved on the server`));
+  parts.push(S.waiting === 0 ? (S.rejected.length ? t("inget annat väntar", "nothing else waiting") : t("Allt synkat", "All synced")) : t(`${S.waiting} väntar på synk`, `${S.waiting} waiting to sync`));
   if (S.lastSync) parts.push(t("senast ", "last ") + S.lastSync.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" }));
   return parts.join(" · ");
 }
@@ -720,9 +724,27 @@ function lockedView() {
       : t("Inget väntar på att synkas.", "Nothing is waiting to be synced.")))];
 }
 
+// A redraw that replaces the element under a finger between its press and
+// its release eats the tap (the click needs both on one element). Redraws
+// that nobody asked for (a sync ending, a store write finishing) wait while
+// a pointer or key is held, and run right after the release's click.
+let held = false;
+let renderWaiting = false;
+function hold() { held = true; }
+function release() {
+  held = false;
+  if (renderWaiting) setTimeout(() => { if (!held && renderWaiting) render(); }, 0);
+}
+document.addEventListener("pointerdown", hold, true);
+document.addEventListener("keydown", (e) => { if (e.key === " " || e.key === "Enter") hold(); }, true);
+for (const ev of ["pointerup", "pointercancel", "keyup"]) document.addEventListener(ev, release, true);
+window.addEventListener("blur", release);
+
 // render draws the screen from S (synchronously). Focus and the caret are
 // kept on the element with the same data-k, so a tap never loses focus.
 function render() {
+  if (held && !inHandler) { renderWaiting = true; return; }
+  renderWaiting = false;
   document.documentElement.lang = S.lang;
   const active = document.activeElement;
   const key = active && active.dataset ? active.dataset.k : null;
