@@ -193,8 +193,9 @@ try {
   await open(lead, "aktivitet");
   out.activityText = await lead.textContent("main");
   await check(lead, "lead_activity");
+  await lead.evaluate(() => { delete document.querySelector("main").dataset.ready; });
   await lead.click("#lang");
-  await lead.waitForSelector("main[data-ready]");
+  await lead.waitForSelector("main[data-ready]", { timeout: T });
   out.englishNav = await lead.textContent("nav");
   await lead.click("#lang");
   // At night the tablet is in dark mode: the same checks in the dark theme.
