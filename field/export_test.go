@@ -15,6 +15,10 @@ type TableInfo struct {
 // change cursor.
 const CursorField = cursorField
 
+// ServerFields are the fields of a writable table's collection that are no
+// wire column.
+var ServerFields = serverFields
+
 // Tables returns every wire table's description, in wire order.
 func Tables() []TableInfo {
 	var out []TableInfo

@@ -193,6 +193,13 @@ var tables = []*table{
 // same push). Deletes run in the reverse order.
 var pushOrder = mustPushOrder(tables)
 
+// serverFields are the fields of a writable table's collection that are no
+// wire column of their own: the server keeps them (team travels as team_id,
+// created and updated as created_at and updated_at). Every other field must
+// be a column (TestTableDescriptions), so that a field added by a migration
+// without its column fails the suite instead of never reaching a tablet.
+var serverFields = []string{"id", "team", "device", cursorField, "person_key", "created", "updated"}
+
 // serverOwned columns are ignored in a push (never reported: clients always
 // send them).
 var serverOwned = map[string]bool{

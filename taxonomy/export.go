@@ -24,11 +24,11 @@ func JSON() ([]byte, error) {
 	}
 	add(SessionKind)
 	add(PageLanguages)
-	// The list of schemas 1–2, for records an updated app saved before its
-	// update (field/app/src/schema3.js maps them like the server).
+	// The list of schemas 1–2: no field of a contact since schema 3, but
+	// still a lägesbild dimension, a follow-up's old copy, and what records
+	// an updated app saved before its update hold (field/app/src/schema3.js
+	// maps them like the server).
 	add(Indicators)
-	out["legacy_indicators"] = out[Indicators.Name]
-	delete(out, Indicators.Name)
 	out["assessment_precedence"] = AssessmentPrecedence
 	out["max_notes"] = MaxNotes
 	out["max_cards_given"] = MaxCardsGiven

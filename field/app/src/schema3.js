@@ -30,7 +30,7 @@ export function migrationSince(from) {
 export const NEW_CONTACT_FIELDS = { interpreting: "unknown", control: "[]", vulnerabilities: "[]", risk_groups: "[]", compensation: "[]" };
 
 const codes = (list) => tax[list].codes.map((c) => c.code);
-const OLD = codes("legacy_indicators");
+const OLD = codes("indicators"); // the list of schemas 1–2
 const parse = (v) => { try { const a = typeof v === "string" ? JSON.parse(v || "[]") : v; return Array.isArray(a) ? a : []; } catch (e) { return []; } };
 const inOrder = (list, set) => JSON.stringify(codes(list).filter((c) => set.has(c)));
 const USED = ["professional", "other_person", "used_unspecified"];
