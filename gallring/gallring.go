@@ -180,8 +180,10 @@ func clearOld(tx core.App, collection, dateField, field, cut, window, stamp stri
 }
 
 // deleteFollowUps deletes follow-ups decided (done) before cut. It keys on
-// status/decided_on (the follow-up workflow) and falls back to the older
-// done flag with the last update when those fields are not there yet.
+// status/decided_on (the follow-up workflow) and the last update, since a
+// lead may give a decision date long past when marking one done today; it
+// falls back to the older done flag with the last update when the workflow
+// fields are not there yet.
 func deleteFollowUps(tx core.App, cut string, dry bool) (int, error) {
 	col, err := tx.FindCollectionByNameOrId("follow_ups")
 	if err != nil {
@@ -190,7 +192,7 @@ func deleteFollowUps(tx core.App, cut string, dry bool) (int, error) {
 	var where dbx.Expression
 	switch {
 	case col.Fields.GetByName("status") != nil && col.Fields.GetByName("decided_on") != nil:
-		where = dbx.NewExp("status = 'done' AND decided_on != '' AND substr(decided_on, 1, 10) < {:cut}", dbx.Params{"cut": cut})
+		where = dbx.NewExp("status = 'done' AND decided_on != '' AND substr(decided_on, 1, 10) < {:cut} AND substr(updated, 1, 10) < {:cut}", dbx.Params{"cut": cut})
 	case col.Fields.GetByName("done") != nil:
 		where = dbx.NewExp("done = 1 AND substr(updated, 1, 10) < {:cut}", dbx.Params{"cut": cut})
 	default:

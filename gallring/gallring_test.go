@@ -340,3 +340,37 @@ func TestStoredNotesScreenedAgainOnce(t *testing.T) {
 		t.Fatalf("second rescreen ran=%v err=%v", ran, err)
 	}
 }
+
+// A follow-up a lead marks done today keeps its five years even when the
+// decision date the lead gives lies further back (a decision recorded
+// late, or a mistyped year): gallring counts from when it was done, never
+// deletes it the night after.
+func TestGallringKeepsAFollowUpDoneTodayWithAnOldDecisionDate(t *testing.T) {
+	env := newEnv(t)
+	mika := env.TeamID(t, "mika")
+	_, lead := env.User(t, "lead@mika.se", "lead", mika)
+	child := contact(t, env, mika, "2026-11-26", "", "")
+	rec, err := env.Core.FindRecordById("contacts", child)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set("age_band", "15_17")
+	rec.Set("role", "sells_sex")
+	if err := env.Core.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	fu, err := env.Core.FindFirstRecordByData("follow_ups", "contact", child)
+	if err != nil {
+		t.Fatalf("the child contact raised no follow-up: %v", err)
+	}
+	env.MustJSON(t, "PATCH", "/api/collections/follow_ups/records/"+fu.Id, lead,
+		map[string]any{"status": "done", "decision": "already_known", "decided_on": "2020-03-01"}, 200, nil)
+
+	res, err := gallring.Run(context.Background(), env.Core, env.Uppsok.Gallring, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FollowUps != 0 || !exists(t, env, "follow_ups", fu.Id) {
+		t.Fatalf("the follow-up done today was deleted (%+v)", res)
+	}
+}

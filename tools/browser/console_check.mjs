@@ -20,6 +20,9 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const T = 45000; // generous: the machine is shared
+// Counting a lägesbild (with its audit) is the slowest step, much slower
+// under the race detector that CI uses: its own, longer wait.
+const TL = 300000;
 
 // newPage: a fresh browser context (no shared storage). The console sends
 // a strict CSP; axe is injected by the test, so the test context bypasses it.
@@ -39,14 +42,14 @@ async function signIn(page, email) {
 }
 
 // open goes to a screen and waits until it has rendered.
-async function open(page, hash) {
+async function open(page, hash, timeout = T) {
   await page.evaluate((hash) => {
     const m = document.querySelector("main");
     if (m) delete m.dataset.ready;
     if (location.hash === "#/" + hash) window.dispatchEvent(new HashChangeEvent("hashchange"));
     else location.hash = "#/" + hash;
   }, hash);
-  await page.waitForSelector("main[data-ready]", { timeout: T });
+  await page.waitForSelector("main[data-ready]", { timeout });
 }
 
 // check runs axe on the current screen and takes both screenshots.
@@ -67,8 +70,8 @@ async function check(page, name) {
   await page.setViewportSize(vp);
 }
 
-async function saveDownload(page, selector, path) {
-  const [dl] = await Promise.all([page.waitForEvent("download", { timeout: T }), page.click(selector)]);
+async function saveDownload(page, selector, path, timeout = T) {
+  const [dl] = await Promise.all([page.waitForEvent("download", { timeout }), page.click(selector)]);
   await dl.saveAs(path);
   return path;
 }
@@ -205,7 +208,7 @@ try {
   // ------------------------------------------------------------- analyst
   const { page: an } = await newPage();
   await signIn(an, spec.analyst);
-  await open(an, `lagesbild?year=${spec.year}&tertial=0`);
+  await open(an, `lagesbild?year=${spec.year}&tertial=0`, TL);
   out.hiddenCells = await an.$$eval("td.hidden-cell", (l) => l.length);
   out.hiddenCellText = await an.$$eval("td.hidden-cell", (l) => (l[0] ? l[0].textContent : ""));
   out.lagesbildText = (await an.textContent("main")).slice(0, 3000);
@@ -215,14 +218,14 @@ try {
   await an.fill("#lb-recipient", "Polisregion Stockholm");
   out.downloads = {};
   for (const f of ["csv", "xlsx", "pdf", "json"]) {
-    out.downloads[f] = await saveDownload(an, "#dl-" + f, `${outDir}/console_lagesbild.${f}`);
+    out.downloads[f] = await saveDownload(an, "#dl-" + f, `${outDir}/console_lagesbild.${f}`, TL);
   }
   await an.fill("#rel-note", "Till polisen, helår");
   await an.fill("#rel-recipient", "Polisregion Stockholm");
   await an.click("#rel-freeze");
   await an.waitForSelector("dialog[open]");
   await an.click("#dlg-ok");
-  await an.waitForFunction(() => document.querySelector("#freeze-result").textContent.length > 0, null, { timeout: 90000 });
+  await an.waitForFunction(() => document.querySelector("#freeze-result").textContent.length > 0, null, { timeout: TL });
   out.freezeResult = await an.textContent("#freeze-result");
   await open(an, "utgavor");
   out.releasesListed = await an.$$eval("#releases tbody tr", (l) => l.length);
