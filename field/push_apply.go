@@ -197,15 +197,16 @@ func (pt *pushTx) upsertAll(t *table) error {
 	if err != nil {
 		return fmt.Errorf("find %s: %w", t.collection, err)
 	}
+	set := newFieldSetters(col)
 	for _, pr := range pt.plan.upserts[t] {
-		if err := pt.upsert(t, col, pr); err != nil {
+		if err := pt.upsert(t, col, set, pr); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error {
+func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pushedRecord) error {
 	p, resp := pt.p, &pt.plan.resp
 	x := pt.known[t][pr.id]
 	if x != nil && x.tombstoned {
@@ -225,16 +226,16 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	var rec *core.Record
 	if isNew {
 		rec = core.NewRecord(col)
-		rec.Set("id", pr.id)
-		rec.Set("team", p.team)
+		set.set(rec, "id", pr.id)
+		set.set(rec, "team", p.team)
 		if p.device {
-			rec.Set("device", p.record.Id)
+			set.set(rec, "device", p.record.Id)
 		}
 	} else {
 		rec = x.record
 	}
 	for f, v := range clean.values {
-		rec.Set(f, v)
+		set.set(rec, f, v)
 	}
 	for _, c := range t.columns {
 		if c.kind != kindRelation {
@@ -248,15 +249,15 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 			if !accepted {
 				clean.sanitized = append(clean.sanitized, c.wire)
 			}
-			rec.Set(c.field, v)
+			set.set(rec, c.field, v)
 		}
 		if isNew && c.self && rec.GetString(c.field) == "" && p.workerID() != "" {
-			rec.Set(c.field, p.workerID())
+			set.set(rec, c.field, p.workerID())
 		}
 	}
 	if clean.personCode != "" && t.personCode {
 		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
-			rec.Set("person_key", h)
+			set.set(rec, "person_key", h)
 		}
 	}
 	// The sanitiser has already made every value valid (its fuzz test
@@ -293,4 +294,42 @@ func (pt *pushTx) deleteAll(t *table) error {
 		}
 	}
 	return nil
+}
+
+// fieldSetters are the setters of a collection's fields by name, found once
+// per push instead of once per value: core.Record.Set looks its setter up
+// by asking every field of the collection (building modifier names such as
+// "field+" each time), which was a large share of a push's time. A cached
+// setter is the very function Record.Set would call, so the stored value
+// is normalised exactly as before.
+type fieldSetters map[string]func(*core.Record, any)
+
+func newFieldSetters(col *core.Collection) fieldSetters {
+	out := fieldSetters{}
+	for _, f := range col.Fields {
+		name := f.GetName()
+		if _, done := out[name]; done {
+			continue
+		}
+		if sf, ok := f.(core.SetterFinder); ok {
+			if setter := sf.FindSetter(name); setter != nil {
+				out[name] = setter
+				continue
+			}
+		}
+		out[name] = func(r *core.Record, v any) {
+			v, _ = f.PrepareValue(r, v)
+			r.SetRaw(name, v)
+		}
+	}
+	return out
+}
+
+// set stores value in the record's field key as Record.Set does.
+func (s fieldSetters) set(r *core.Record, key string, value any) {
+	if setter, ok := s[key]; ok {
+		setter(r, value)
+		return
+	}
+	r.Set(key, value)
 }
