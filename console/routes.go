@@ -22,12 +22,6 @@ import (
 // MaxLabel is the longest tablet label (as the devices collection allows).
 const MaxLabel = 80
 
-// canManageTeam reports whether auth may manage team: a lead of that team,
-// an admin or a superuser.
-func canManageTeam(auth *core.Record, team string) bool {
-	return authz.HasRole(auth, "admin") || (authz.HasRole(auth, "lead") && team != "" && auth.GetString("team") == team)
-}
-
 // handleDeviceLabel renames a tablet. Nothing else of a device can be
 // changed through the API (revocation has its own route).
 func (s *Service) handleDeviceLabel(e *core.RequestEvent) error {
@@ -48,7 +42,7 @@ func (s *Service) handleDeviceLabel(e *core.RequestEvent) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("find device: %w", err)
 	}
-	if err != nil || !canManageTeam(e.Auth, dev.GetString("team")) {
+	if err != nil || !authz.CanManageTeam(e.Auth, dev.GetString("team")) {
 		// The same answer for another team's tablet: no probing.
 		return apis.NewNotFoundError("Okänd surfplatta. / Unknown tablet.", nil)
 	}

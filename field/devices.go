@@ -37,12 +37,6 @@ func hashCode(code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// canManageTeam reports whether auth may manage devices of team: a lead of
-// that team, an admin, or a superuser.
-func canManageTeam(auth *core.Record, team string) bool {
-	return authz.HasRole(auth, "admin") || (authz.HasRole(auth, "lead") && auth.GetString("team") == team)
-}
-
 func (s *Service) enrollURL(code string) string {
 	base := strings.TrimRight(s.app.Settings().Meta.AppURL, "/")
 	// The code travels in the fragment: browsers never send it to a server,
@@ -61,7 +55,7 @@ func (s *Service) handleCreateEnrollment(e *core.RequestEvent) error {
 	if e.Auth == nil {
 		return apis.NewUnauthorizedError("Logga in först. / Sign in first.", nil)
 	}
-	if !canManageTeam(e.Auth, body.TeamID) {
+	if !authz.CanManageTeam(e.Auth, body.TeamID) {
 		return apis.NewForbiddenError("Bara teamets ledare eller en administratör kan skriva in enheter. / Only the team's lead or an admin can enroll devices.", nil)
 	}
 	if _, err := s.app.FindRecordById("teams", body.TeamID); errors.Is(err, sql.ErrNoRows) {

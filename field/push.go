@@ -41,6 +41,10 @@ type pushResponse struct {
 	FollowupsRaised map[string][]string `json:"followups_raised,omitempty"`
 	// Wipe is true in the reply to a returned device's last push.
 	Wipe bool `json:"wipe,omitempty"`
+	// KeptAsNew maps, in a returned device's last push, the ids of records
+	// that could not be applied to their own id (deleted on the server, or
+	// changed there without _changed) to the new records that hold them.
+	KeptAsNew map[string]map[string]string `json:"kept_as_new,omitempty"`
 }
 
 // Reasons a pushed record is rejected (rejected_reasons in the push reply).
@@ -54,9 +58,6 @@ const (
 	RejectMalformedID = "malformed_id"
 	// RejectReadOnlyTable: the table cannot be written by a push.
 	RejectReadOnlyTable = "read_only_table"
-	// RejectConflict: the record changed on the server after the last pull
-	// of a returned device's last push, which cannot pull to merge.
-	RejectConflict = "conflict"
 )
 
 // pushedRecord is one upsert of a push after decoding.

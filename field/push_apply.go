@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/followups"
@@ -31,6 +33,9 @@ type pushTx struct {
 	ctx     context.Context
 	known   map[*table]map[string]*existing
 	refs    *teamRefs
+	// lastWord marks the conflicting records ("table/id") of a returned
+	// device's last push, which are applied rather than refused.
+	lastWord map[string]bool
 	// final is the device record when this is a returned device's last
 	// push (nil otherwise).
 	final *core.Record
@@ -155,31 +160,15 @@ func (pt *pushTx) loadAndCheckConflicts() error {
 		}
 	}
 	if len(conflicts) > 0 && pt.final != nil {
-		// A returned device cannot pull to merge: its conflicting records
-		// are rejected (the server's version stays), the rest is applied.
-		for _, t := range pushOrder {
-			drop := map[string]bool{}
-			for _, id := range conflicts[t.name] {
-				drop[id] = true
-				pt.plan.resp.reject(t.name, id, RejectConflict)
+		// A returned device cannot pull to merge, and it wipes after this
+		// push: its conflicting records are applied as WatermelonDB's
+		// pull-merge-push would (the columns it changed win), or kept as new
+		// records when it does not say which columns it changed (upsert).
+		pt.lastWord = map[string]bool{}
+		for name, ids := range conflicts {
+			for _, id := range ids {
+				pt.lastWord[name+"/"+id] = true
 			}
-			if len(drop) == 0 {
-				continue
-			}
-			kept := pt.plan.upserts[t][:0]
-			for _, r := range pt.plan.upserts[t] {
-				if !drop[r.id] {
-					kept = append(kept, r)
-				}
-			}
-			pt.plan.upserts[t] = kept
-			keptDel := pt.plan.deletes[t][:0]
-			for _, id := range pt.plan.deletes[t] {
-				if !drop[id] {
-					keptDel = append(keptDel, id)
-				}
-			}
-			pt.plan.deletes[t] = keptDel
 		}
 		return nil
 	}
@@ -197,18 +186,24 @@ func (pt *pushTx) upsertAll(t *table) error {
 	if err != nil {
 		return fmt.Errorf("find %s: %w", t.collection, err)
 	}
+	set := newFieldSetters(col)
 	for _, pr := range pt.plan.upserts[t] {
-		if err := pt.upsert(t, col, pr); err != nil {
+		if err := pt.upsert(t, col, set, pr); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error {
+func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pushedRecord) error {
 	p, resp := pt.p, &pt.plan.resp
 	x := pt.known[t][pr.id]
 	if x != nil && x.tombstoned {
+		if pt.final != nil {
+			// A colleague deleted it, and the tablet erases itself after
+			// this push: its edit is kept as a new record, never lost.
+			return pt.keepAsNew(t, col, set, pr)
+		}
 		resp.reject(t.name, pr.id, RejectDeleted)
 		return nil
 	}
@@ -217,6 +212,13 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 		return nil
 	}
 	isNew := x == nil || x.record == nil
+	if !isNew && pt.lastWord[t.name+"/"+pr.id] {
+		changed := changedColumns(pr.raw)
+		if len(changed) == 0 {
+			return pt.keepAsNew(t, col, set, pr)
+		}
+		pr.raw = onlyColumns(pr.raw, changed)
+	}
 	var stored storedRecord
 	if !isNew {
 		stored = x.record
@@ -225,16 +227,16 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	var rec *core.Record
 	if isNew {
 		rec = core.NewRecord(col)
-		rec.Set("id", pr.id)
-		rec.Set("team", p.team)
+		set.set(rec, "id", pr.id)
+		set.set(rec, "team", p.team)
 		if p.device {
-			rec.Set("device", p.record.Id)
+			set.set(rec, "device", p.record.Id)
 		}
 	} else {
 		rec = x.record
 	}
 	for f, v := range clean.values {
-		rec.Set(f, v)
+		set.set(rec, f, v)
 	}
 	for _, c := range t.columns {
 		if c.kind != kindRelation {
@@ -248,15 +250,15 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 			if !accepted {
 				clean.sanitized = append(clean.sanitized, c.wire)
 			}
-			rec.Set(c.field, v)
+			set.set(rec, c.field, v)
 		}
 		if isNew && c.self && rec.GetString(c.field) == "" && p.workerID() != "" {
-			rec.Set(c.field, p.workerID())
+			set.set(rec, c.field, p.workerID())
 		}
 	}
 	if clean.personCode != "" && t.personCode {
 		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
-			rec.Set("person_key", h)
+			set.set(rec, "person_key", h)
 		}
 	}
 	// The sanitiser has already made every value valid (its fuzz test
@@ -276,6 +278,53 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 	return nil
 }
 
+// keepAsNew stores a returned device's record that cannot be applied to
+// its own id (deleted on the server, or changed there with no list of the
+// columns the tablet changed) as a new record with a new id, and says so in
+// the reply's kept_as_new.
+func (pt *pushTx) keepAsNew(t *table, col *core.Collection, set fieldSetters, pr pushedRecord) error {
+	newID := uuid.NewString()
+	if err := pt.upsert(t, col, set, pushedRecord{id: newID, raw: pr.raw}); err != nil {
+		return err
+	}
+	resp := &pt.plan.resp
+	if resp.KeptAsNew == nil {
+		resp.KeptAsNew = map[string]map[string]string{}
+	}
+	if resp.KeptAsNew[t.name] == nil {
+		resp.KeptAsNew[t.name] = map[string]string{}
+	}
+	resp.KeptAsNew[t.name][pr.id] = newID
+	return nil
+}
+
+// changedColumns reads WatermelonDB's _changed (comma-separated column
+// names) of a pushed record.
+func changedColumns(raw map[string]json.RawMessage) []string {
+	s, ok := jsonString(raw["_changed"])
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, c := range strings.Split(s, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// onlyColumns keeps the id and the named columns of a pushed record.
+func onlyColumns(raw map[string]json.RawMessage, cols []string) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{"id": raw["id"]}
+	for _, c := range cols {
+		if v, ok := raw[c]; ok {
+			out[c] = v
+		}
+	}
+	return out
+}
+
 // deleteAll turns the pushed deletes of t into tombstones (through the
 // delete hooks); ids the server never had, or already deleted, are ignored.
 func (pt *pushTx) deleteAll(t *table) error {
@@ -293,4 +342,42 @@ func (pt *pushTx) deleteAll(t *table) error {
 		}
 	}
 	return nil
+}
+
+// fieldSetters are the setters of a collection's fields by name, found once
+// per push instead of once per value: core.Record.Set looks its setter up
+// by asking every field of the collection (building modifier names such as
+// "field+" each time), which was a large share of a push's time. A cached
+// setter is the very function Record.Set would call, so the stored value
+// is normalised exactly as before.
+type fieldSetters map[string]func(*core.Record, any)
+
+func newFieldSetters(col *core.Collection) fieldSetters {
+	out := fieldSetters{}
+	for _, f := range col.Fields {
+		name := f.GetName()
+		if _, done := out[name]; done {
+			continue
+		}
+		if sf, ok := f.(core.SetterFinder); ok {
+			if setter := sf.FindSetter(name); setter != nil {
+				out[name] = setter
+				continue
+			}
+		}
+		out[name] = func(r *core.Record, v any) {
+			v, _ = f.PrepareValue(r, v)
+			r.SetRaw(name, v)
+		}
+	}
+	return out
+}
+
+// set stores value in the record's field key as Record.Set does.
+func (s fieldSetters) set(r *core.Record, key string, value any) {
+	if setter, ok := s[key]; ok {
+		setter(r, value)
+		return
+	}
+	r.Set(key, value)
 }

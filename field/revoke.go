@@ -14,6 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"uppsok/internal/authz"
 )
 
 // Revoke modes (POST /api/field/devices/{id}/revoke {"mode": ...}).
@@ -166,7 +168,7 @@ func (s *Service) handleRevoke(e *core.RequestEvent) error {
 	if err != nil {
 		return fmt.Errorf("find device: %w", err)
 	}
-	if !canManageTeam(e.Auth, dev.GetString("team")) {
+	if !authz.CanManageTeam(e.Auth, dev.GetString("team")) {
 		// Same answer as for an unknown device: no probing of other teams.
 		return apis.NewNotFoundError("Okänd enhet. / Unknown device.", nil)
 	}

@@ -20,6 +20,7 @@ type fullReply struct {
 	RejectedReasons map[string]map[string]string `json:"rejected_reasons"`
 	FollowupsRaised map[string][]string          `json:"followups_raised"`
 	Wipe            bool                         `json:"wipe"`
+	KeptAsNew       map[string]map[string]string `json:"kept_as_new"`
 }
 
 // errData is the data of an error answer.
@@ -85,11 +86,15 @@ func TestRevokeReturned(t *testing.T) {
 	_, lead := env.User(t, "lead@mika.se", "lead", mika)
 	_, colleague := env.User(t, "w@mika.se", "worker", mika)
 
-	// Synced earlier: a contact a colleague then edits on the server.
-	shared := uuid.NewString()
-	mustPush(t, env, tok, 0, []map[string]any{contact(shared, nil)}, nil, nil)
+	// Synced earlier: contacts a colleague then edits or deletes on the
+	// server.
+	shared, merged, gone := uuid.NewString(), uuid.NewString(), uuid.NewString()
+	mustPush(t, env, tok, 0, []map[string]any{contact(shared, nil), contact(merged, nil), contact(gone, nil)}, nil, nil)
 	before := pull(t, env, tok, 0).Timestamp
-	mustPush(t, env, colleague, before, nil, []map[string]any{contact(shared, map[string]any{"cards_given": 5})}, nil)
+	mustPush(t, env, colleague, before, nil, []map[string]any{
+		contact(shared, map[string]any{"cards_given": 5}),
+		contact(merged, map[string]any{"cards_given": 5, "notes": "Kollegans anteckning"}),
+	}, []string{gone})
 
 	revoke(t, env, lead, devID, map[string]any{"mode": "returned"})
 	for _, call := range []struct{ method, path string }{
@@ -103,12 +108,18 @@ func TestRevokeReturned(t *testing.T) {
 		}
 	}
 
-	// The tablet pushes what it holds: a child contact logged offline, and
-	// its own stale edit of the shared contact.
+	// The tablet pushes what it holds, and erases itself after: a child
+	// contact logged offline; stale edits of the contacts the colleague
+	// changed, one naming the columns it changed (_changed), one not; and
+	// an edit of the contact the colleague deleted. Nothing may be lost.
 	child := uuid.NewString()
 	st, data := push(t, env, tok, before,
 		[]map[string]any{contact(child, map[string]any{"age_band": "15_17", "role": "sells_sex", "assessment": "none"})},
-		[]map[string]any{contact(shared, map[string]any{"cards_given": 1})}, nil, nil)
+		[]map[string]any{
+			contact(shared, map[string]any{"cards_given": 1}),
+			contact(merged, map[string]any{"cards_given": 2, "daypart": "night", "_changed": "daypart"}),
+			contact(gone, map[string]any{"cards_given": 3}),
+		}, nil, nil)
 	if st != 200 {
 		t.Fatalf("last push of a returned device: %d %s", st, data)
 	}
@@ -116,14 +127,31 @@ func TestRevokeReturned(t *testing.T) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
-	if !r.Wipe || !slices.Contains(r.FollowupsRaised["contacts"], child) || r.RejectedReasons["contacts"][shared] != "conflict" {
-		t.Errorf("reply %s: want wipe, the child's follow-up, the shared contact rejected as conflict", data)
+	if !r.Wipe || !slices.Contains(r.FollowupsRaised["contacts"], child) || len(r.Rejected["contacts"]) != 0 {
+		t.Errorf("reply %s: want wipe, the child's follow-up, nothing rejected", data)
 	}
 	if _, err := env.App.FindRecordById("contacts", child); err != nil {
 		t.Fatal("the returned tablet's child contact did not reach the server")
 	}
+	// Without _changed: the colleague's version stays, the tablet's is a new record.
 	if got, _ := env.App.FindRecordById("contacts", shared); got.GetInt("cards_given") != 5 {
 		t.Errorf("the colleague's edit was overwritten: cards_given %d", got.GetInt("cards_given"))
+	}
+	for old, want := range map[string]int{shared: 1, gone: 3} {
+		id := r.KeptAsNew["contacts"][old]
+		rec, err := env.App.FindRecordById("contacts", id)
+		if err != nil {
+			t.Errorf("the tablet's version of %s was not kept as a new record (kept_as_new %v)", old, r.KeptAsNew)
+			continue
+		}
+		if rec.GetInt("cards_given") != want {
+			t.Errorf("kept record %s: cards_given %d, want %d", id, rec.GetInt("cards_given"), want)
+		}
+	}
+	// With _changed: merged as pull-merge-push would, the tablet's column wins.
+	if got, _ := env.App.FindRecordById("contacts", merged); got.GetString("daypart") != "night" || got.GetInt("cards_given") != 5 || got.GetString("notes") != "Kollegans anteckning" {
+		t.Errorf("merged contact: daypart %q cards_given %d notes %q; want the tablet's daypart, the colleague's other columns",
+			got.GetString("daypart"), got.GetInt("cards_given"), got.GetString("notes"))
 	}
 	if n, _ := env.App.CountRecords("follow_ups"); n != 1 {
 		t.Errorf("%d follow-ups, want 1", n)

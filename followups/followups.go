@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/apierr"
 )
 
 // Collection is the name of the follow-ups collection.
@@ -145,7 +147,9 @@ func Register(app core.App, now func() time.Time) *Service {
 			}
 			raised, err := s.apply(e.App, e.Record)
 			if err != nil {
-				return fmt.Errorf("child rule: %w", err)
+				// Not the writer's fault: the records API would answer a
+				// plain error with 400.
+				return apierr.Internal(fmt.Errorf("child rule: %w", err))
 			}
 			if raised {
 				if r, ok := e.Context.Value(raisedKey{}).(*Raised); ok && r != nil {

@@ -33,3 +33,9 @@ func HasRole(auth *core.Record, roles ...string) bool {
 	}
 	return auth.Collection().Name == "users" && slices.Contains(roles, auth.GetString("role"))
 }
+
+// CanManageTeam reports whether auth may manage team's tablets: a lead of
+// that team, an admin or a superuser. A lead without a team manages none.
+func CanManageTeam(auth *core.Record, team string) bool {
+	return HasRole(auth, "admin") || (HasRole(auth, "lead") && team != "" && auth.GetString("team") == team)
+}

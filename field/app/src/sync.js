@@ -70,13 +70,18 @@ async function pull(api) {
   return res.timestamp;
 }
 
-async function localChanges() {
+// localChanges collects what is waiting to be pushed. A record the server
+// refused earlier waits for the worker's choice ("keep as new") and is left
+// out, except in a returned tablet's last push (final): the tablet erases
+// itself after it, so everything goes, and the server keeps what it cannot
+// apply as new records (kept_as_new).
+async function localChanges(final = false) {
   const changes = {};
   const pushed = [];
   for (const table of WRITABLE) {
     const c = { created: [], updated: [], deleted: [] };
     for (const rec of await store.all(table)) {
-      if (rec._rejected) continue;
+      if (rec._rejected && !final) continue;
       const out = table === "contacts" ? outgoing(strip(rec)) : strip(rec);
       if (rec._status === "created") c.created.push(out);
       else if (rec._status === "updated") c.updated.push(out);
@@ -144,7 +149,7 @@ export async function synchronize(api) {
       if (!e.pushFirst) throw e;
       // A returned tablet: pulls are refused, but what it holds is pushed
       // before anything is erased (the reply carries wipe).
-      const { changes, pushed } = await localChanges();
+      const { changes, pushed } = await localChanges(true);
       await push(api, (await store.meta("lastPulledAt")) || 0, changes, pushed, report);
       return report;
     }
