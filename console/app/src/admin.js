@@ -1,6 +1,6 @@
 // An admin's own screens: teams, information pages, the public address,
 // and the card scan chart (the card screen itself is shared with leads).
-import { h, t, field, select, toast, busy, table, confirmAsk } from "./ui.js";
+import { h, fill, t, field, select, toast, busy, table, confirmAsk } from "./ui.js";
 
 // svFirst orders pages Swedish first, then by audience and language.
 export function svFirst(pages) {
@@ -15,7 +15,7 @@ export async function teams(main, ctx) {
   const code = h("input", { id: "team-code", required: true, maxlength: 40, pattern: "[a-z0-9_]+" });
   const name = h("input", { id: "team-name", required: true, maxlength: 120 });
   const add = h("button", { type: "submit" }, t("Skapa team", "Create team"));
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Team", "Teams")),
     table(null, [t("Namn", "Name"), t("Kod", "Code"), t("Åtgärder", "Actions")], list.map((tm) => h("tr", {},
       h("th", { scope: "row" }, tm.name), h("td", { class: "mono" }, tm.code),
@@ -42,7 +42,7 @@ export async function pages(main, ctx, [openId]) {
   const list = svFirst(await ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }));
   const page = list.find((p) => p.id === openId);
   if (!page) {
-    main.replaceChildren(h("h1", {}, t("Informationssidor", "Information pages")),
+    fill(main, h("h1", {}, t("Informationssidor", "Information pages")),
       h("p", {}, t("Sidorna som korten leder till. De är offentliga: skriv inget som pekar ut någon.", "The pages the cards lead to. They are public: write nothing that singles anyone out.")),
       table(null, [t("Titel", "Title"), t("Språk", "Language"), t("Målgrupp", "Audience"), t("Öppna", "Open")], list.map((p) => h("tr", {},
         h("th", { scope: "row", lang: p.language }, p.title), h("td", {}, p.language), h("td", {}, p.audience),
@@ -67,13 +67,13 @@ export async function pages(main, ctx, [openId]) {
   const readPhones = () => [...phoneBox.querySelectorAll(".phone")].map((r) => { const [l, n] = r.querySelectorAll("input"); return { label: l.value.trim(), number: n.value.trim() }; }).filter((p) => p.label || p.number);
   phones.forEach((p) => phoneBox.append(phoneRow(p)));
   function draw() {
-    preview.replaceChildren(h("h3", {}, title.value), ...body.value.split(/\n\s*\n/).map((para) => h("p", {}, para)),
+    fill(preview, h("h3", {}, title.value), ...body.value.split(/\n\s*\n/).map((para) => h("p", {}, para)),
       h("ul", {}, readPhones().map((p) => h("li", {}, p.label + ": ", h("strong", {}, p.number)))));
   }
   title.addEventListener("input", draw); body.addEventListener("input", draw);
   draw();
   const save = h("button", { type: "submit", id: "pg-save" }, t("Spara sidan", "Save the page"));
-  main.replaceChildren(
+  fill(main,
     h("p", {}, h("a", { href: "#/informationssidor" }, t("← Alla sidor", "← All pages"))),
     h("h1", {}, t("Redigera informationssida", "Edit information page"), " ", h("span", { class: "muted small" }, `${page.language} · ${page.audience}`)),
     h("div", { class: "side" },
@@ -100,7 +100,7 @@ export async function settings(main, ctx) {
   ctx.settings = cur;
   const url = h("input", { id: "app-url", type: "url", required: true, value: cur.loopback ? "" : cur.app_url, placeholder: "https://uppsok.stockholm.se" });
   const save = h("button", { type: "submit", id: "app-url-save" }, t("Spara adressen", "Save the address"));
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Inställningar", "Settings")),
     h("form", { class: "card", id: "app-url-form", onsubmit: (e) => {
       e.preventDefault();

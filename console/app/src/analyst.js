@@ -1,7 +1,7 @@
 // An analyst's screens: the lägesbild in the page, downloads, releases and
 // what changed between revisions, the orsaksanalys and aktivitetsplan, and
 // the export log. Analysts never see contacts, only the published tables.
-import { h, t, field, select, label, fmtDateTime, fmtDate, toast, errorText, confirmAsk, busy, table, download } from "./ui.js";
+import { h, fill, t, field, select, label, fmtDateTime, fmtDate, toast, errorText, confirmAsk, busy, table, download } from "./ui.js";
 
 const FORMATS = [["csv", "CSV"], ["xlsx", "Excel (XLSX)"], ["pdf", "PDF"], ["json", "JSON"]];
 const TERTIALS = () => [["0", t("Hela året", "Whole year")], ["1", t("Tertial 1 (jan–apr)", "Tertial 1 (Jan–Apr)")], ["2", t("Tertial 2 (maj–aug)", "Tertial 2 (May–Aug)")], ["3", t("Tertial 3 (sep–dec)", "Tertial 3 (Sep–Dec)")]];
@@ -102,12 +102,12 @@ export async function lagesbild(main, ctx) {
   // Counting a year takes a while and every view is logged: count only when
   // asked (Visa, or a link with a period), not on every sign-in.
   if (!new URLSearchParams(location.hash.split("?")[1] || "").has("year")) {
-    main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker,
+    fill(main, h("h1", {}, t("Lägesbild", "Situation report")), picker,
       h("p", { class: "info" }, t("Välj år och period och tryck Visa. Lägesbilden räknas fram på nytt varje gång (ett utkast) och visningen sparas i exportloggen. Frysta utgåvor finns under Utgåvor.",
         "Choose a year and period and press Show. The report is counted afresh each time (a draft) and the view is kept in the export log. Frozen releases are under Releases.")));
     return;
   }
-  main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted", role: "status" }, t("Räknar… det kan ta en stund.", "Counting… this may take a while.")));
+  fill(main, h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted", role: "status" }, t("Räknar… det kan ta en stund.", "Counting… this may take a while.")));
   // Every fetch of the lägesbild is logged; this one says it was a view.
   const doc = await fetchJSON(ctx, `/api/lagesbild?year=${year}&tertial=${tertial}&format=json&recipient=${encodeURIComponent(t("visning i konsolen", "viewed in the console"))}`);
   const byId = new Map(doc.tables.map((x) => [x.id, x]));
@@ -138,14 +138,14 @@ export async function lagesbild(main, ctx) {
       const rel = await ctx.pb.send("/api/lagesbild/releases", { method: "POST", body });
       toast(t(`Utgåva ${rel.period} revision ${rel.revision} är sparad.`, `Release ${rel.period} revision ${rel.revision} is stored.`));
       const out = document.getElementById("freeze-result");
-      out.replaceChildren(t(`Sparad: revision ${rel.revision}. `, `Stored: revision ${rel.revision}. `), h("a", { href: "#/utgavor" }, t("Se utgåvor och hämta filerna", "See releases and download the files")));
+      fill(out, t(`Sparad: revision ${rel.revision}. `, `Stored: revision ${rel.revision}. `), h("a", { href: "#/utgavor" }, t("Se utgåvor och hämta filerna", "See releases and download the files")));
     });
   } },
   h("h2", {}, t("Frys en utgåva", "Freeze a release")),
   h("div", { class: "grid2" }, field(t("Anteckning (t.ex. vad utgåvan är till)", "Note (e.g. what the release is for)"), note), field(t("Mottagare", "Recipient"), relRecipient)),
   freeze, h("p", { id: "freeze-result", role: "status" }));
 
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Lägesbild", "Situation report"), " ", h("span", { class: "muted small" }, periodText(year, tertial), t(" (utkast)", " (draft)"))),
     picker,
     hiddenExplanation(doc.k),
@@ -176,7 +176,7 @@ export async function releases(main, ctx, [openId]) {
         return b;
       }), prev ? h("button", { class: "small", onclick: () => showDiff(ctx, diffBox, prev, r) }, t("Vad ändrades?", "What changed?")) : null));
   });
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Utgåvor", "Releases")),
     h("p", {}, t("En utgåva är lägesbilden som den lämnades ut. Den hämtas alltid likadan. En ny revision av samma period visar vad som ändrats.",
       "A release is the report as it was handed over. It is always served the same. A new revision of a period shows what changed.")),
@@ -190,12 +190,12 @@ export async function releases(main, ctx, [openId]) {
 // showDiff lists the cells whose value or hidden state differ between two
 // revisions of a period.
 async function showDiff(ctx, box, a, b) {
-  box.replaceChildren(h("p", { class: "muted" }, t("Jämför…", "Comparing…")));
+  fill(box, h("p", { class: "muted" }, t("Jämför…", "Comparing…")));
   try {
     await loadLabels(ctx);
     const [da, db] = await Promise.all([fetchJSON(ctx, `/api/lagesbild/releases/${a.id}`), fetchJSON(ctx, `/api/lagesbild/releases/${b.id}`)]);
     const changes = diffDocs(da, db);
-    box.replaceChildren(h("h2", { tabindex: "-1" }, t(`Ändrat från revision ${a.revision} till ${b.revision} (${b.period})`, `Changed from revision ${a.revision} to ${b.revision} (${b.period})`)),
+    fill(box, h("h2", { tabindex: "-1" }, t(`Ändrat från revision ${a.revision} till ${b.revision} (${b.period})`, `Changed from revision ${a.revision} to ${b.revision} (${b.period})`)),
       h("p", {}, t("Celler vars värde eller dolda läge skiljer sig. Ett värde som ändrats med bara några få döljs i den nya revisionen (..), så att två utgåvor inte kan jämföras fram till enstaka sena kontakter.",
         "Cells whose value or hidden state differ. A value that changed by only a few is hidden in the new revision (..), so that two releases cannot be compared down to single late contacts.")),
       changes.length ? table(null, [t("Tabell", "Table"), t("Cell", "Cell"), t(`Revision ${a.revision}`, `Revision ${a.revision}`), t(`Revision ${b.revision}`, `Revision ${b.revision}`)],
@@ -204,7 +204,7 @@ async function showDiff(ctx, box, a, b) {
         : h("p", {}, t("Inga celler ändrades.", "No cells changed.")));
     box.querySelector("h2").focus();
   } catch (err) {
-    box.replaceChildren(h("p", { class: "error", role: "alert" }, errorText(err)));
+    fill(box, h("p", { class: "error", role: "alert" }, errorText(err)));
   }
 }
 
@@ -248,7 +248,7 @@ export async function plan(main, ctx) {
     ]);
   } catch (err) {
     if (err.status === 404) {
-      main.replaceChildren(h("h1", {}, t("Orsaksanalys och aktivitetsplan", "Analysis and activity plan")), picker,
+      fill(main, h("h1", {}, t("Orsaksanalys och aktivitetsplan", "Analysis and activity plan")), picker,
         h("p", { class: "info" }, t("Servern har ännu inte stöd för orsaksanalys och aktivitetsplan.", "The server does not support the analysis and activity plan yet.")));
       return;
     }
@@ -296,7 +296,7 @@ export async function plan(main, ctx) {
     }));
     return h("tr", {}, h("th", { scope: "row" }, a.activity), h("td", {}, a.organisation || "–"), h("td", {}, a.due_on ? fmtDate(a.due_on) : "–"), h("td", {}, s));
   });
-  main.replaceChildren(h("h1", {}, t("Orsaksanalys och aktivitetsplan", "Analysis and activity plan")), picker, analysisForm,
+  fill(main, h("h1", {}, t("Orsaksanalys och aktivitetsplan", "Analysis and activity plan")), picker, analysisForm,
     h("h2", {}, t(`Aktivitetsplan för ${periodText(year, tertial)}`, `Activity plan for ${periodText(year, tertial)}`)),
     // The aktivitetsplan is kept per tertial.
     tertial === 0 ? h("p", { class: "info" }, t("Aktivitetsplanen förs per tertial: välj ett tertial ovan.", "The activity plan is kept per tertial: choose a tertial above.")) :
@@ -310,7 +310,7 @@ export async function plan(main, ctx) {
 export async function exportLog(main, ctx) {
   const list = await ctx.pb.collection("lagesbild_exports").getList(1, 200, { sort: "-created" });
   const me = ctx.me();
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Exportlogg", "Export log")),
     h("p", {}, t("Varje hämtning av lägesbilden sparas här: vem, när, period, format, mottagare och filens kontrollsumma.", "Every download of the report is kept here: who, when, period, format, recipient and the file's checksum.")),
     list.items.length ? table(null, [t("När", "When"), t("Vem", "Who"), t("Period", "Period"), t("Slag", "Kind"), t("Format", "Format"), t("Mottagare", "Recipient"), "SHA-256"],

@@ -1,7 +1,7 @@
 // A team lead's screens (admins see the same for every team): follow-ups,
 // tablets, accounts, cards and the team's activity.
 import { scanChart, svFirst } from "./admin.js";
-import { h, t, field, select, label, labels, fmtDate, fmtDateTime, ago, today, toast, errorText, confirmAsk, busy, table, download, parseDate } from "./ui.js";
+import { h, fill, t, field, select, label, labels, fmtDate, fmtDateTime, ago, today, toast, errorText, confirmAsk, busy, table, download, parseDate } from "./ui.js";
 
 const isAdmin = (ctx) => ctx.role() === "admin";
 const teamName = (ctx, id) => (ctx.teams.find((x) => x.id === id) || {}).name || "–";
@@ -54,7 +54,7 @@ export async function followUps(main, ctx, [openId]) {
   const all = await ctx.pb.collection("follow_ups").getFullList({ sort: "-created" });
   const open = all.filter((r) => fuStatus(r) !== "done").sort(byUrgency);
   const closed = all.filter((r) => fuStatus(r) === "done");
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Uppföljningar", "Follow-ups")),
     h("p", { class: "lead-text" }, t(
       "Ett barn (under 18) med misstanke om människohandel eller exploatering har mötts. Barnet är ett möjligt brottsoffer: gör en orosanmälan och samråd med Barnahus eller regionkoordinatorn vid behov. Här syns inga personuppgifter.",
@@ -175,7 +175,7 @@ export async function tablets(main, ctx) {
         h("button", { class: "secondary small", onclick: () => renameDevice(ctx, d), "aria-label": t("Byt namn på ", "Rename ") + (d.label || "") }, t("Byt namn", "Rename")),
         d.revoked_at ? null : h("button", { class: "danger small", onclick: () => revokeDevice(ctx, d), "aria-label": t("Spärra ", "Revoke ") + (d.label || "") }, t("Spärra", "Revoke"))));
   });
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Surfplattor", "Tablets")),
     enrollForm,
     h("h2", {}, t("Teamets surfplattor", "The team's tablets")),
@@ -191,7 +191,7 @@ function showEnrollment(ctx, box, enr, lbl) {
   const expires = parseDate(enr.expires_at);
   const clock = h("p", { class: "countdown", id: "enroll-countdown" });
   const status = h("p", { class: "info", id: "enroll-status", role: "status" }, t("Väntar på att surfplattan skannar koden…", "Waiting for the tablet to scan the code…"));
-  box.replaceChildren(h("div", { class: "enroll" },
+  fill(box, h("div", { class: "enroll" },
     h("img", { src: enr.qr_png_url, alt: t("QR-kod för inskrivning av ", "QR code to enroll ") + lbl, width: 320, height: 320, class: "qr" }),
     h("div", {},
       h("p", {}, t("Öppna kameran på surfplattan och skanna koden. Eller öppna fältappen och skriv koden:", "Open the camera on the tablet and scan the code. Or open the field app and type the code:")),
@@ -306,7 +306,7 @@ export async function accounts(main, ctx) {
           : h("button", { class: "danger small", onclick: () => setActive(ctx, u, false), "aria-label": t("Stäng av ", "Deactivate ") + u.email }, t("Stäng av", "Deactivate")),
       ] : mine ? t("(du)", "(you)") : "–"));
   });
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, admin ? t("Konton", "Accounts") : t("Teamets konton", "The team's accounts")),
     form,
     table(null, [t("Namn", "Name"), t("E-post", "E-mail"), t("Roll", "Role"), admin ? "Team" : null, t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "accounts" }));
@@ -404,7 +404,7 @@ export async function cards(main, ctx) {
       h("td", { class: "num" }, g.cards.reduce((s, c) => s + (c.printed || 0), 0)),
       h("td", {}, btn));
   });
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Kort", "Cards")),
     ctx.settings && ctx.settings.loopback ? h("p", { class: "warn" }, t("Skriv inte ut kort förrän den publika adressen är satt: kort lever i åratal på gatan.", "Do not print cards until the public address is set: cards live for years on the street.")) : null,
     createForm,
@@ -428,7 +428,7 @@ export async function activity(main, ctx) {
   const teamIn = admin ? select({ id: "act-team" }, [["", t("Alla team", "All teams")], ...teamOptions(ctx)], team) : null;
   const show = h("button", { type: "submit" }, t("Visa", "Show"));
   const total = (k) => weeks.reduce((s, w) => s + w[k], 0);
-  main.replaceChildren(
+  fill(main,
     h("h1", {}, t("Teamets aktivitet", "The team's activity")),
     h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); location.hash = `#/aktivitet?year=${yearIn.value}` + (teamIn && teamIn.value ? `&team=${teamIn.value}` : ""); } },
       field(t("År", "Year"), yearIn), teamIn ? field("Team", teamIn) : null, show),

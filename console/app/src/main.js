@@ -4,7 +4,7 @@
 // leaves out what a role cannot use anyway.
 import PocketBase from "pocketbase";
 import "./style.css";
-import { h, t, setLang, currentLang, setTaxonomy, errorText, busy, field } from "./ui.js";
+import { h, fill, t, setLang, currentLang, setTaxonomy, errorText, busy, field } from "./ui.js";
 import * as lead from "./lead.js";
 import * as analyst from "./analyst.js";
 import * as admin from "./admin.js";
@@ -103,7 +103,7 @@ function signInScreen(message) {
   field(t("Lösenord", "Password"), password),
   err,
   submit);
-  app.replaceChildren(header(null), h("main", { id: "main" }, form));
+  fill(app, header(null), h("main", { id: "main" }, form));
   email.focus();
 }
 
@@ -187,12 +187,12 @@ async function route() {
       t(", som bara fungerar på den här datorn. ", ", which only works on this machine. "),
       h("a", { href: "#/installningar" }, t("Sätt adressen under Inställningar.", "Set it under Settings.")))
     : null;
-  app.replaceChildren(header(r), banner || "", h("div", { class: "layout" }, nav, main));
+  fill(app, header(r), banner || "", h("div", { class: "layout" }, nav, main));
   main.append(h("p", { class: "muted" }, t("Hämtar…", "Loading…")));
   try {
     await screen.render(main, ctx, rest);
   } catch (err) {
-    main.replaceChildren(h("h1", {}, t(screen.sv, screen.en)), h("p", { class: "error", role: "alert" }, errorText(err)));
+    fill(main, h("h1", {}, t(screen.sv, screen.en)), h("p", { class: "error", role: "alert" }, errorText(err)));
     if (err && err.status === 401) { pb.authStore.clear(); signInScreen(t("Du har loggats ut. Logga in igen.", "You were signed out. Sign in again.")); return; }
   }
   const h1 = main.querySelector("h1");

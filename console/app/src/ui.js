@@ -31,6 +31,13 @@ export function h(tag, attrs, ...children) {
   append(el, children);
   return el;
 }
+// fill replaces el's children like replaceChildren, but skips null,
+// undefined and false (native replaceChildren prints them as text).
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
 function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;

@@ -777,7 +777,7 @@ function render() {
 }
 
 function replaceWho(text) {
-  whoEl.replaceChildren(h("strong", {}, "uppsok"), text ? h("span", { id: "who" }, " · " + text) : null);
+  whoEl.replaceChildren(...[h("strong", {}, "uppsok"), text ? h("span", { id: "who" }, " · " + text) : null].filter(Boolean));
 }
 
 // focusFirst moves focus after a change of screen; the new screen starts
