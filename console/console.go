@@ -60,7 +60,7 @@ type Service struct {
 //	POST /api/console/devices/{id}/label    rename a tablet (lead of its team, admin)
 //	GET  /api/console/activity?year=&team=  contacts and sessions per week, counts only (lead, admin)
 //	GET  /api/console/lagesbild-labels      labels of every lägesbild dimension's codes (analyst, admin)
-//	GET  /api/console/settings              the public address and whether it is loopback (admin)
+//	GET  /api/console/settings              the public address and whether it is loopback (lead, admin)
 //	POST /api/console/settings/app-url      set the public address (admin)
 //
 // It also makes a deactivated account's tokens stop working, and warns in
@@ -103,10 +103,10 @@ func Register(app core.App, cfg Config) *Service {
 		g.POST("/devices/{id}/label", s.handleDeviceLabel)
 		g.GET("/activity", s.handleActivity).Bind(apis.RequireAuth("users", core.CollectionNameSuperusers))
 		g.GET("/lagesbild-labels", s.handleLagesbildLabels).BindFunc(authz.RequireRole("Bara analytiker och administratörer. / Analysts and admins only.", "analyst", "admin"))
-		admin := g.Group("/settings")
-		admin.BindFunc(authz.RequireRole("Bara administratörer. / Admins only.", "admin"))
-		admin.GET("", s.handleSettings)
-		admin.POST("/app-url", s.handleSetAppURL)
+		// Leads read the address (they print cards and enroll tablets, so
+		// they must see the warning); only admins set it.
+		g.GET("/settings", s.handleSettings).BindFunc(authz.RequireRole("Bara teamledare och administratörer. / Leads and admins only.", "lead", "admin"))
+		g.POST("/settings/app-url", s.handleSetAppURL).BindFunc(authz.RequireRole("Bara administratörer. / Admins only.", "admin"))
 		return se.Next()
 	})
 	return s

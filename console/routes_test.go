@@ -57,7 +57,9 @@ func TestConsoleRoutesByRole(t *testing.T) {
 
 		{"admin reads settings", admin, "GET", "/api/console/settings", nil, 200},
 		{"superuser reads settings", su, "GET", "/api/console/settings", nil, 200},
-		{"lead reads settings", lead, "GET", "/api/console/settings", nil, 403},
+		{"lead reads settings", lead, "GET", "/api/console/settings", nil, 200},
+		{"worker reads settings", worker, "GET", "/api/console/settings", nil, 403},
+		{"analyst reads settings", analyst, "GET", "/api/console/settings", nil, 403},
 		{"worker sets the address", worker, "POST", "/api/console/settings/app-url", map[string]any{"app_url": "https://evil.example"}, 403},
 		{"analyst sets the address", analyst, "POST", "/api/console/settings/app-url", map[string]any{"app_url": "https://evil.example"}, 403},
 		{"device sets the address", device, "POST", "/api/console/settings/app-url", map[string]any{"app_url": "https://evil.example"}, 403},

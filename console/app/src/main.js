@@ -57,7 +57,7 @@ const ctx = {
   token: () => pb.authStore.token,
   go: (path) => { location.hash = "#/" + path; },
   refresh: () => route(),
-  settings: null, // admins: {app_url, loopback}
+  settings: null, // leads and admins: {app_url, loopback}
   teams: [],
   cleanups: [],
 };
@@ -133,7 +133,7 @@ async function afterSignIn() {
   try {
     ctx.teams = await pb.collection("teams").getFullList({ sort: "name" });
   } catch { ctx.teams = []; }
-  if (role() === "admin") {
+  if (role() === "admin" || role() === "lead") {
     try { ctx.settings = await pb.send("/api/console/settings", {}); } catch { ctx.settings = null; }
   }
 }
@@ -180,12 +180,14 @@ async function route() {
     h("ul", {}, allowed.map((s) => h("li", {}, h("a", { href: "#/" + s.name, "aria-current": s === screen ? "page" : null }, t(s.sv, s.en),
       s.name === "uppfoljningar" && openCount ? h("span", { class: "count", id: "open-count" }, h("span", { class: "sr-only" }, t(", öppna: ", ", open: ")), openCount) : null)))));
   const main = h("main", { id: "main", tabindex: "-1" });
-  const banner = r === "admin" && ctx.settings && ctx.settings.loopback
+  const banner = (r === "admin" || r === "lead") && ctx.settings && ctx.settings.loopback
     ? h("section", { class: "banner", id: "address-banner", "aria-label": t("Varning om den publika adressen", "Warning about the public address") },
       h("strong", {}, t("Den publika adressen är inte satt. ", "The public address is not set. ")),
       t("QR-koder, kort och inskrivningslänkar pekar nu på ", "QR codes, cards and enroll links now point to "), h("code", {}, ctx.settings.app_url),
       t(", som bara fungerar på den här datorn. ", ", which only works on this machine. "),
-      h("a", { href: "#/installningar" }, t("Sätt adressen under Inställningar.", "Set it under Settings.")))
+      r === "admin"
+        ? h("a", { href: "#/installningar" }, t("Sätt adressen under Inställningar.", "Set it under Settings."))
+        : t("Skriv inte ut kort och skriv inte in surfplattor förrän den är satt. Be en administratör att sätta den publika adressen.", "Do not print cards or enroll tablets until it is set. Ask an admin to set the public address."))
     : null;
   fill(app, header(r), banner || "", h("div", { class: "layout" }, nav, main));
   main.append(h("p", { class: "muted" }, t("Hämtar…", "Loading…")));
