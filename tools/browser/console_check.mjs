@@ -172,6 +172,9 @@ try {
   await lead.evaluate(() => { delete document.querySelector("main").dataset.ready; });
   await lead.click("#acc-create");
   await lead.waitForSelector(`#accounts tr[data-email="${spec.newWorker}"]`, { timeout: T });
+  // The password that was set stays on screen (the form gets a new suggestion).
+  const shownPassword = await lead.textContent("#created-password");
+  if (shownPassword !== newPassword) throw new Error(`the created account's password is not shown: ${shownPassword}`);
   const { page: worker } = await newPage({ width: 768, height: 1024 });
   await worker.goto(base + "/app/");
   await worker.fill("#email", spec.newWorker);

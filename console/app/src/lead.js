@@ -261,6 +261,10 @@ async function revokeDevice(ctx, d) {
 
 const ROLES = { worker: ["Fältarbetare", "Field worker"], lead: ["Teamledare", "Team lead"], analyst: ["Analytiker", "Analyst"], admin: ["Administratör", "Admin"] };
 
+// createdAccount holds the e-mail and password of the account just created
+// until the lead dismisses it (it lives only in this page's memory).
+let createdAccount = null;
+
 export async function accounts(main, ctx) {
   const admin = isAdmin(ctx);
   const users = await ctx.pb.collection("users").getFullList({ sort: "name,email" });
@@ -276,7 +280,10 @@ export async function accounts(main, ctx) {
       const body = { name: name.value.trim(), email: email.value.trim(), password: pw.value, passwordConfirm: pw.value,
         role: admin ? roleIn.value : "worker", team: admin ? teamIn.value : ctx.team(), verified: true, emailVisibility: false };
       await ctx.pb.collection("users").create(body);
-      toast(t(`Kontot för ${body.email} är skapat. Ge personen lösenordet på ett säkert sätt.`, `The account for ${body.email} is created. Give the person the password in a safe way.`));
+      // The password that was set stays on screen until the lead dismisses
+      // it: the form is refilled with a new suggestion after the refresh.
+      createdAccount = { email: body.email, password: body.password };
+      toast(t(`Kontot för ${body.email} är skapat.`, `The account for ${body.email} is created.`));
       ctx.refresh();
     });
   } },
@@ -306,8 +313,19 @@ export async function accounts(main, ctx) {
           : h("button", { class: "danger small", onclick: () => setActive(ctx, u, false), "aria-label": t("Stäng av ", "Deactivate ") + u.email }, t("Stäng av", "Deactivate")),
       ] : mine ? t("(du)", "(you)") : "–"));
   });
+  let created = null;
+  if (createdAccount) {
+    const ca = createdAccount;
+    created = h("section", { class: "card", id: "account-created", role: "status" },
+      h("p", {}, h("strong", {}, t(`Kontot för ${ca.email} är skapat.`, `The account for ${ca.email} is created.`))),
+      h("p", {}, t("Lösenordet är: ", "The password is: "), h("code", { id: "created-password" }, ca.password)),
+      h("p", {}, t("Skriv upp det och ge personen lösenordet på ett säkert sätt, personligen.", "Note it and give the person the password in a safe way, in person.")),
+      h("button", { type: "button", class: "secondary", id: "created-dismiss", onclick: () => { createdAccount = null; created.remove(); name.focus(); } },
+        t("Klart, dölj lösenordet", "Done, hide the password")));
+  }
   fill(main,
     h("h1", {}, admin ? t("Konton", "Accounts") : t("Teamets konton", "The team's accounts")),
+    created,
     form,
     table(null, [t("Namn", "Name"), t("E-post", "E-mail"), t("Roll", "Role"), admin ? "Team" : null, t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "accounts" }));
 }
