@@ -411,9 +411,24 @@ export async function cards(main, ctx) {
     groups.get(key).cards.push(c);
   }
   const rows = [...groups.values()].map((g) => {
+    const url = "/api/cards/sheet.pdf?codes=" + encodeURIComponent(g.cards.map((c) => c.code).join(","));
+    const printed = () => toast(t("Kortarket är hämtat. Skriv ut i 100 % storlek.", "The card sheet is downloaded. Print at 100 % size."));
     const btn = h("button", { class: "small", onclick: () => busy(btn, async () => {
-      await download(ctx.token(), "/api/cards/sheet.pdf?codes=" + encodeURIComponent(g.cards.map((c) => c.code).join(",")), "kort.pdf");
-      toast(t("Kortarket är hämtat. Skriv ut i 100 % storlek.", "The card sheet is downloaded. Print at 100 % size."));
+      try {
+        await download(ctx.token(), url, "kort.pdf");
+      } catch (err) {
+        const wait = err && err.status === 400 && err.response && err.response.data && err.response.data.unreviewed;
+        if (!wait) throw err;
+        // The pages wait for a native speaker's review: say which, and
+        // offer to print anyway (the server's allow_unreviewed=1).
+        const anyway = await confirmAsk(t("Sidor väntar på granskning", "Pages wait for review"),
+          [t(`Sidorna ${wait.message} väntar på granskning av en modersmålstalare. Texten kan innehålla fel.`, `The pages ${wait.message} wait for a native speaker's review. The text may contain mistakes.`),
+            t("Vill du skriva ut korten ändå?", "Do you want to print the cards anyway?")],
+          "Skriv ut ändå / Print anyway", false);
+        if (!anyway) return;
+        await download(ctx.token(), url + "&allow_unreviewed=1", "kort.pdf");
+      }
+      printed();
     }), "aria-label": t("Skriv ut kortark (PDF): ", "Print card sheet (PDF): ") + pageName(g.page) + " " + g.campaign }, t("Skriv ut kortark (PDF)", "Print card sheet (PDF)"));
     return h("tr", {},
       h("th", { scope: "row" }, pageName(g.page)),
