@@ -314,7 +314,7 @@ func generateData(t testing.TB, env *testenv.Env, n int, seed uint64) {
 			t.Fatal(err)
 		}
 		for j := 0; j < 10; j++ {
-			if _, err := db.NewQuery(`INSERT INTO card_scans (id, card, day, count) VALUES ({:id}, {:card}, {:day}, {:n})`).
+			if _, err := db.NewQuery(`INSERT OR IGNORE INTO card_scans (id, card, day, count) VALUES ({:id}, {:card}, {:day}, {:n})`).
 				Bind(dbx.Params{"id": fmt.Sprintf("scan%03d%08d", i, j), "card": card, "day": day(), "n": 1 + rng.IntN(9)}).Execute(); err != nil {
 				t.Fatal(err)
 			}

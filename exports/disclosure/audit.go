@@ -1,10 +1,12 @@
 package disclosure
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
@@ -40,6 +42,12 @@ type model struct {
 	hidden map[qty]bool // hidden in every table that shows it
 	rel    []relation
 	relsOf map[qty][]int
+	// lps caches the linear programmes by their unknowns: the same hidden
+	// quantities under the same relations are the same programme, so the
+	// rounds of secondary suppression re-solve only what changed.
+	lps map[string]*lpModel
+	// ctx, when set, stops a long audit.
+	ctx context.Context
 }
 
 // released reports whether q is a cell of a table in the model (not an
@@ -256,6 +264,9 @@ func (m *model) audit(k int, firstOnly bool) (AuditReport, error) {
 		if !m.released(q) {
 			continue // an unreleased period's quantity: not published anywhere
 		}
+		if m.ctx != nil && m.ctx.Err() != nil {
+			return rep, m.ctx.Err()
+		}
 		lpm := comps[q]
 		lo, hi := 0.0, math.Inf(1)
 		if lpm != nil {
@@ -290,6 +301,65 @@ type lpModel struct {
 	a    *mat.Dense
 	b    []float64
 	cols int
+	// The same system with an artificial column per row (big-M), built on
+	// first use: its identity basis is feasible from the start, which
+	// spares the simplex its costly search for one on every solve.
+	aug      *mat.Dense
+	augB     []float64
+	augBasic []int
+	memo     map[qty][2]float64
+}
+
+// bigM weighs the artificial columns: far above any count the lägesbild
+// holds, far below the solver's tolerance limits.
+const bigM = 1e7
+
+func (l *lpModel) augment() {
+	rows, _ := l.a.Dims()
+	l.aug = mat.NewDense(rows, l.cols+rows, nil)
+	l.augB = make([]float64, rows)
+	l.augBasic = make([]int, rows)
+	for r := 0; r < rows; r++ {
+		sign := 1.0
+		if l.b[r] < 0 {
+			sign = -1
+		}
+		for c := 0; c < l.cols; c++ {
+			l.aug.Set(r, c, sign*l.a.At(r, c))
+		}
+		l.aug.Set(r, l.cols+r, 1)
+		l.augB[r] = sign * l.b[r]
+		l.augBasic[r] = l.cols + r
+	}
+}
+
+// solve minimises c·x over the system (c has l.cols entries).
+func (l *lpModel) solve(c []float64) (float64, error) {
+	if l.aug == nil {
+		l.augment()
+	}
+	rows, _ := l.a.Dims()
+	ca := make([]float64, l.cols+rows)
+	copy(ca, c)
+	for r := 0; r < rows; r++ {
+		ca[l.cols+r] = bigM
+	}
+	opt, x, err := lp.Simplex(ca, l.aug, l.augB, 1e-10, l.augBasic)
+	if err == nil {
+		art := 0.0
+		for r := 0; r < rows; r++ {
+			art += x[l.cols+r]
+		}
+		if art < 1e-6 {
+			return opt - bigM*art, nil
+		}
+	}
+	if errors.Is(err, lp.ErrUnbounded) {
+		return 0, err
+	}
+	// Numerical trouble with big-M: the plain simplex decides.
+	opt, _, err = lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	return opt, err
 }
 
 // lpRow is one relation with the published values moved to the right.
@@ -367,9 +437,31 @@ func (m *model) components(hidden []qty, only *qty) (map[qty]*lpModel, error) {
 				continue
 			}
 		}
-		lpm, err := buildLP(grows)
-		if err != nil {
-			return nil, err
+		var vars []qty
+		seenVar := map[qty]bool{}
+		for _, rw := range grows {
+			for q := range rw.coef {
+				if !seenVar[q] {
+					seenVar[q] = true
+					vars = append(vars, q)
+				}
+			}
+		}
+		sortQty(vars)
+		var kb strings.Builder
+		for _, q := range vars {
+			kb.WriteString(q.period + "|" + q.canon + "\n")
+		}
+		key := kb.String()
+		lpm := m.lps[key]
+		if lpm == nil {
+			var err error
+			if lpm, err = buildLP(grows); err != nil {
+				return nil, err
+			}
+			if m.lps != nil {
+				m.lps[key] = lpm
+			}
 		}
 		for q := range lpm.col {
 			out[q] = lpm
@@ -484,20 +576,34 @@ func independentRows(a [][]float64, b []float64) ([][]float64, []float64, error)
 	return keptA, keptB, nil
 }
 
-// bounds returns the smallest and largest value of q.
+// bounds returns the smallest and largest value of q (remembered).
 func (l *lpModel) bounds(q qty) (lo, hi float64, err error) {
+	if b, ok := l.memo[q]; ok {
+		return b[0], b[1], nil
+	}
+	lo, hi, err = l.solveBounds(q)
+	if err == nil {
+		if l.memo == nil {
+			l.memo = map[qty][2]float64{}
+		}
+		l.memo[q] = [2]float64{lo, hi}
+	}
+	return lo, hi, err
+}
+
+func (l *lpModel) solveBounds(q qty) (lo, hi float64, err error) {
 	i, ok := l.col[q]
 	if !ok || l.a == nil {
 		return 0, math.Inf(1), nil // in no relation: anything from 0 up
 	}
 	c := make([]float64, l.cols)
 	c[i] = 1
-	lo, _, err = lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	lo, err = l.solve(c)
 	if err != nil {
 		return 0, 0, fmt.Errorf("min: %w", err)
 	}
 	c[i] = -1
-	neg, _, err := lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	neg, err := l.solve(c)
 	if errors.Is(err, lp.ErrUnbounded) {
 		return lo, math.Inf(1), nil
 	}
