@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -18,6 +20,7 @@ import (
 
 	"uppsok/cards"
 	"uppsok/exports"
+	"uppsok/gallring"
 	"uppsok/server"
 )
 
@@ -46,12 +49,13 @@ func main() {
 		},
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		printFirstRun(se.App)
+		printFirstRun(se)
 		return se.Next()
 	})
 	app.RootCmd.AddCommand(seedDemoCommand(app, up))
 	app.RootCmd.AddCommand(exports.Command(app))
 	app.RootCmd.AddCommand(cards.Command(app, func() *cards.Service { return up.Cards }))
+	app.RootCmd.AddCommand(gallring.Command(app, func() gallring.Config { return up.Gallring }))
 
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -60,19 +64,59 @@ func main() {
 }
 
 // printFirstRun tells a newcomer how to create the first admin when the
-// database has no superuser yet.
-func printFirstRun(app core.App) {
-	total, err := app.CountRecords(core.CollectionNameSuperusers)
+// database has no superuser yet. The commands it prints name the data dir
+// and the address this serve uses, so they work as printed after
+// `serve --dir X --http Y` too.
+func printFirstRun(se *core.ServeEvent) {
+	total, err := se.App.CountRecords(core.CollectionNameSuperusers)
 	if err != nil || total > 0 {
 		return
 	}
-	fmt.Print(`
+	addr := "127.0.0.1:8090"
+	if se.Server != nil && se.Server.Addr != "" {
+		addr = se.Server.Addr
+	}
+	fmt.Print(firstRunText(dirFlag(se.App.DataDir()), addr))
+}
+
+// dirFlag is " --dir DIR" when dataDir is not ./pb_data of the working
+// directory (the default under `go run`), else "".
+func dirFlag(dataDir string) string {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	if wd, err := os.Getwd(); err == nil && abs == filepath.Join(wd, "pb_data") {
+		return ""
+	}
+	return " --dir " + shellQuote(abs)
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and /._-.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,=@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// firstRunText is the first-start message: dirArg is "" or " --dir DIR",
+// addr the host:port the service listens on.
+func firstRunText(dirArg, addr string) string {
+	host := addr
+	if strings.HasPrefix(host, ":") {
+		host = "127.0.0.1" + host
+	}
+	return fmt.Sprintf(`
 uppsok: första start / first start
   Skapa den första administratören / create the first admin:
-    go run . superuser upsert admin@example.se 'ett-langt-losenord'
-  Öppna sedan / then open  http://127.0.0.1:8090/_/
-  Demodata / demo data:    go run . seed-demo
+    go run . superuser upsert admin@example.se 'ett-langt-losenord'%[1]s
+  Öppna sedan / then open  http://%[2]s/_/  (personalkonsolen / staff console: http://%[2]s/console/)
+  Demodata / demo data:    go run . seed-demo%[1]s
   Se README.md för en rundtur. / See README.md for a tour.
 
-`)
+`, dirArg, host)
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +39,8 @@ func TestCommands(t *testing.T) {
 		t.Errorf("a second seed-demo succeeded: %s", out)
 	}
 
+	checkFirstRun(t, bin, data)
+
 	out := filepath.Join(dir, "out")
 	if o, err := run("lagesbild", "--year", "2025", "--format", "json,csv,xlsx,pdf", "--out", out, "--recipient", "Polisen"); err != nil {
 		t.Fatalf("lagesbild: %v\n%s", err, o)
@@ -66,5 +70,68 @@ func TestCommands(t *testing.T) {
 		if o, err := run(args...); err == nil {
 			t.Errorf("%s: exit 0\n%s", name, o)
 		}
+	}
+}
+
+// checkFirstRun starts `serve --dir DATA --http ADDR` on a data dir without
+// a superuser and checks that the first-start message names that dir and
+// that address, so the printed commands work when pasted as they are.
+func checkFirstRun(t *testing.T, bin, data string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve", "--dir", data, "--http", addr)
+	cmd.Env = append(os.Environ(), "UPPSOK_HOOKS_DIR="+filepath.Join(".", "pb_hooks"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var seen strings.Builder
+	sc := bufio.NewScanner(stdout)
+	for lines := 0; lines < 200 && sc.Scan(); lines++ {
+		seen.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "go run . seed-demo") {
+			break
+		}
+	}
+	got := seen.String()
+	abs, _ := filepath.Abs(data)
+	for _, want := range []string{
+		"go run . superuser upsert admin@example.se 'ett-langt-losenord' --dir " + abs,
+		"go run . seed-demo --dir " + abs,
+		"http://" + addr + "/_/",
+		"http://" + addr + "/console/",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("first-start message lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestFirstRunTextDefaultDir: on the default ./pb_data the commands stay
+// the README's own, without --dir; a dir with a space is quoted.
+func TestFirstRunTextDefaultDir(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dirFlag(filepath.Join(wd, "pb_data")); got != "" {
+		t.Errorf("default dir: %q, want none", got)
+	}
+	if got := dirFlag("/tmp/mina data/pb_data"); got != " --dir '/tmp/mina data/pb_data'" {
+		t.Errorf("dir with a space: %q", got)
+	}
+	text := firstRunText("", ":8090")
+	if !strings.Contains(text, "go run . superuser upsert admin@example.se 'ett-langt-losenord'\n") || !strings.Contains(text, "http://127.0.0.1:8090/_/") {
+		t.Errorf("default text:\n%s", text)
 	}
 }

@@ -172,12 +172,33 @@ func seedDemo(app core.App, hasher *privacy.Hasher, year, nContacts int) (int, e
 				c.Set("arena", "online_only")
 				c.Set("platforms", pickSet(taxonomy.Platforms, 2))
 			}
-			c.Set("indicators", pickSet(taxonomy.Indicators, 3))
-			if a := c.GetString("assessment"); a == "suspected_trafficking" || a == "suspected_exploitation" {
+			child := c.GetString("age_band") == "under_15" || c.GetString("age_band") == "15_17"
+			if c.GetString("assessment") == "suspected_child_sex_purchase" && !child {
+				c.Set("assessment", "suspected_procuring")
+			}
+			switch c.GetString("assessment") {
+			case "suspected_trafficking", "suspected_exploitation":
 				c.Set("purposes", []string{"sexual"})
+				c.Set("control", append(pickSet(taxonomy.Control, 3), "takes_earnings"))
+			case "suspected_child_sex_purchase", "suspected_procuring", "indicators":
+				c.Set("control", append(pickSet(taxonomy.Control, 2), pick(taxonomy.Control)))
+			}
+			c.Set("vulnerabilities", pickSet(taxonomy.Vulnerabilities, 2))
+			if child {
+				// The plan's risk groups are groups of children.
+				c.Set("risk_groups", pickSet(taxonomy.RiskGroups, 2))
+			}
+			if c.GetString("role") == "sells_sex" {
+				c.Set("compensation", append(pickSet(taxonomy.Compensation, 1), "money"))
 			}
 			c.Set("actions", pickSet(taxonomy.Actions, 3))
-			c.Set("language", []string{"sv", "en", "ro", "es", "th", "ar"}[rng.IntN(6)])
+			lang := []string{"sv", "en", "ro", "es", "th", "ar"}[rng.IntN(6)]
+			c.Set("language", lang)
+			if lang == "sv" || lang == "en" {
+				c.Set("interpreting", []string{"none", "none", "none", "unknown"}[rng.IntN(4)])
+			} else {
+				c.Set("interpreting", []string{"professional", "professional", "other_person", "none", "used_unspecified"}[rng.IntN(5)])
+			}
 			c.Set("cards_given", rng.IntN(3))
 			if rng.IntN(3) > 0 {
 				// A synthetic person code, hashed as a real one would be.

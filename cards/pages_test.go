@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	stdhtml "html"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -264,11 +266,15 @@ func TestCardSheetWaitsForReview(t *testing.T) {
 	tok := lead(t, env)
 	code := newCard(t, env, tok, "ti", "trafficking", "Tigrinja")
 	var out struct {
-		Message string         `json:"message"`
-		Data    map[string]any `json:"data"`
+		Message string `json:"message"`
+		Data    struct {
+			Unreviewed struct {
+				Message string `json:"message"`
+			} `json:"unreviewed"`
+		} `json:"data"`
 	}
 	env.MustJSON(t, "GET", "/api/cards/sheet.pdf?codes="+code, tok, nil, 400, &out)
-	if !strings.Contains(out.Message, "ti/trafficking") || out.Data["unreviewed"] == nil {
+	if !strings.Contains(out.Message, "ti/trafficking") || !strings.Contains(strings.ToLower(out.Data.Unreviewed.Message), "ti/trafficking") {
 		t.Errorf("refusal %+v", out)
 	}
 	if st, pdf, _ := env.Do(t, "GET", "/api/cards/sheet.pdf?codes="+code+"&allow_unreviewed=1", tok, nil, nil); st != 200 || !strings.HasPrefix(string(pdf), "%PDF") {
@@ -336,5 +342,41 @@ func TestPhonesShapeStillWorks(t *testing.T) {
 		if out.Data["phones"] == nil && out.Data["numbers"] == nil {
 			t.Errorf("%v: 400 without the field: %v", bad, out.Data)
 		}
+	}
+}
+
+// TestCardSheetPrintsEachScript: the sheet prints the card text of the
+// Latin and Cyrillic page languages as written (ș, ő, ł, Cyrillic), and the
+// English text on cards whose script the PDF cannot shape (Arabic here).
+func TestCardSheetPrintsEachScript(t *testing.T) {
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		testenv.RequireTool(t, "pdftotext (Debian poppler-utils)")
+	}
+	env := testenv.New(t)
+	tok := lead(t, env)
+	var codes []string
+	for _, la := range [][2]string{{"ro", "trafficking"}, {"ru", "young"}, {"pl", "sells_sex"}, {"ar", "young"}, {"en", "professionals"}} {
+		codes = append(codes, newCard(t, env, tok, la[0], la[1], "Skript"))
+	}
+	st, pdf, _ := env.Do(t, "GET", "/api/cards/sheet.pdf?allow_unreviewed=1&codes="+strings.Join(codes, ","), tok, nil, nil)
+	if st != 200 {
+		t.Fatalf("sheet: %d %s", st, pdf)
+	}
+	path := filepath.Join(t.TempDir(), "sheet.pdf")
+	writeFile(t, path, pdf)
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"Ești forțat să muncești", "Для молодых людей", "Możesz zachować anonimowość", "For you who are young",
+		"Pericol acum: număr de urgență", "08-508 25 669"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("sheet text lacks %q: %s", want, text)
+		}
+	}
+	if strings.ContainsAny(text, "للشباب") {
+		t.Error("unshaped Arabic printed")
 	}
 }

@@ -2,6 +2,7 @@ package cards
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -32,6 +34,22 @@ const (
 	sheetMarginTop = (297.0 - sheetRows*cardH) / 2
 	sheetMarginL   = (210.0 - sheetCols*cardW) / 2
 )
+
+// The sheet's fonts: DejaVu Sans draws Latin, with every letter of the
+// Latin-script page languages, and Cyrillic (fonts/LICENSE).
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+// printScripts are the page languages whose text the sheet prints as
+// written. Arabic and Persian need shaping and right-to-left layout, and
+// Thai, Chinese and Tigrinya glyphs the embedded font lacks: their cards
+// carry the English text (the QR code opens the page in the card's language).
+var printScripts = map[string]bool{"sv": true, "en": true, "ro": true, "bg": true, "hu": true, "pl": true,
+	"es": true, "ru": true, "uk": true, "so": true}
 
 // printable is one card on a sheet.
 type printable struct {
@@ -73,9 +91,8 @@ func SelectCards(app core.App, codes []string, campaign string) ([]*core.Record,
 
 // Sheet renders an A4 PDF of cut-out cards with crop marks: each card has
 // its QR code, the short text in the card's language and the phone numbers.
-// Right-to-left scripts are printed in the page's title and text in Latin
-// letters only where the built-in PDF fonts cannot draw them; the QR code
-// opens the page in the right language either way.
+// Cards in a language the embedded font cannot print (printScripts) carry
+// the English text; the QR code opens the page in the card's language.
 func (s *Service) Sheet(cards []*core.Record) ([]byte, error) {
 	return s.sheet(cards, true)
 }
@@ -101,6 +118,12 @@ func (s *Service) sheet(cards []*core.Record, allowUnreviewed bool) ([]byte, err
 		if it.phones, err = PageNumbers(s.app, page); err != nil {
 			return nil, err
 		}
+		if !printScripts[it.lang] {
+			it.lang, it.title, it.text = "en", "", ""
+			if en := s.findPage("en", page.GetString("audience")); en != nil {
+				it.title, it.text = en.GetString("title"), en.GetString("card_text")
+			}
+		}
 		items = append(items, it)
 	}
 	if len(waiting) > 0 && !allowUnreviewed {
@@ -118,7 +141,8 @@ func (s *Service) sheet(cards []*core.Record, allowUnreviewed bool) ([]byte, err
 	pdf.SetTitle("Informationskort", true)
 	pdf.SetCreator("uppsok", true)
 	pdf.SetAutoPageBreak(false, 0)
-	tr := pdf.UnicodeTranslatorFromDescriptor("cp1252")
+	pdf.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
+	pdf.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
 	for i, it := range items {
 		slot := i % CardsPerSheet
 		if slot == 0 {
@@ -139,23 +163,30 @@ func (s *Service) sheet(cards []*core.Record, allowUnreviewed bool) ([]byte, err
 
 		tx := x + cardInnerPad + qrSide + 3
 		tw := cardW - (tx - x) - cardInnerPad
-		pdf.SetXY(tx, y+cardInnerPad+1)
-		pdf.SetFont("Helvetica", "B", 9)
-		pdf.MultiCell(tw, 4, tr(printableText(it.title)), "", "L", false)
+		bottom := y + cardH - cardInnerPad
+		pdf.SetXY(tx, y+cardInnerPad)
+		pdf.SetFont("DejaVu", "B", 8.5)
+		pdf.MultiCell(tw, 3.8, it.title, "", "L", false)
 		pdf.SetX(tx)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.MultiCell(tw, 3.6, tr(printableText(it.text)), "", "L", false)
-		pdf.Ln(1)
+		pdf.SetFont("DejaVu", "", 7.5)
+		pdf.MultiCell(tw, 3.3, it.text, "", "L", false)
+		pdf.Ln(0.8)
+		// The numbers in the page's order (the person's first), as many as
+		// fit on the card: the QR code's page shows them all.
 		for _, ph := range it.phones {
+			pdf.SetFont("DejaVu", "", 6)
+			label := ph.Label(it.lang)
+			if pdf.GetY()+float64(len(pdf.SplitText(label, tw)))*2.6+3.6 > bottom {
+				break
+			}
 			pdf.SetX(tx)
-			pdf.SetFont("Helvetica", "", 6.5)
-			pdf.MultiCell(tw, 2.8, tr(printableText(ph.Label(it.lang))), "", "L", false)
+			pdf.MultiCell(tw, 2.6, label, "", "L", false)
 			pdf.SetX(tx)
-			pdf.SetFont("Helvetica", "B", 8.5)
-			pdf.CellFormat(tw, 3.8, ph.Number, "", 1, "L", false, 0, "")
+			pdf.SetFont("DejaVu", "B", 8)
+			pdf.CellFormat(tw, 3.6, ph.Number, "", 1, "L", false, 0, "")
 		}
 		pdf.SetXY(x+cardInnerPad, y+cardH-cardInnerPad-2)
-		pdf.SetFont("Helvetica", "", 5.5)
+		pdf.SetFont("DejaVu", "", 5.5)
 		pdf.CellFormat(qrSide, 2.5, it.code, "", 0, "C", false, 0, "")
 	}
 	var buf bytes.Buffer
@@ -182,17 +213,6 @@ func (s *Service) Print(cards []*core.Record, allowUnreviewed bool) ([]byte, err
 		return nil, fmt.Errorf("count printed cards: %w", err)
 	}
 	return pdf, nil
-}
-
-// printableText keeps what the built-in (cp1252) fonts can draw.
-func printableText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x250 || r == '–' || r == '’' {
-			b.WriteRune(r)
-		}
-	}
-	return strings.TrimSpace(b.String())
 }
 
 // cropMarks draws the four corner marks of a card, outside its edges.
@@ -227,14 +247,12 @@ func (s *Service) handleSheet(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if len(cards) == 0 || len(cards) > maxSheetCards {
-		return apis.NewBadRequestError(fmt.Sprintf("välj 1–%d kort / choose 1–%d cards", maxSheetCards, maxSheetCards), nil)
-	}
 	pdf, err := s.Print(cards, q.Get("allow_unreviewed") == "1")
 	var unreviewed *UnreviewedError
 	switch {
 	case errors.As(err, &unreviewed):
-		return apis.NewBadRequestError(err.Error(), map[string]any{"unreviewed": unreviewed.Pages})
+		return apis.NewBadRequestError(err.Error(), validation.Errors{
+			"unreviewed": validation.NewError("validation_unreviewed", strings.Join(unreviewed.Pages, ", "))})
 	case err != nil:
 		return err // internal (500, logged by the error policy)
 	}

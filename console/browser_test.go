@@ -60,6 +60,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	env.User(t, "anna@mika.se", "worker", mika)
 	env.User(t, "analys@stad.se", "analyst", "")
 	env.User(t, "admin@stad.se", "admin", "")
+	env.Superuser(t) // root@example.se
 	// Card sheets are refused while a page waits for a native speaker's
 	// review (docs/pages.md); the pages this test prints are reviewed.
 	if _, err := env.Core.DB().NewQuery("UPDATE info_pages SET reviewed_by = 'Test Reviewer', reviewed_on = '2026-11-20 00:00:00.000Z'").Execute(); err != nil {
@@ -79,6 +80,13 @@ func TestConsoleInBrowser(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		saveContact(t, env, mika, day, map[string]any{"channel": "online", "age_band": "26_35"})
 	}
+	// A first release of the year, then three late contacts: the analyst's
+	// release in the browser is revision 2 and shows what changed.
+	_, analystTok := env.User(t, "analys2@stad.se", "analyst", "")
+	env.MustJSON(t, "POST", "/api/lagesbild/releases", analystTok, map[string]any{"year": year, "tertial": 0, "note": "Första"}, 201, nil)
+	for i := 0; i < 3; i++ {
+		saveContact(t, env, mika, day, map[string]any{"channel": "street", "age_band": "26_35"})
+	}
 	fus, err := env.Core.FindAllRecords("follow_ups")
 	if err != nil || len(fus) != 1 {
 		t.Fatalf("follow-ups before: %d %v", len(fus), err)
@@ -94,7 +102,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	spec, _ := json.Marshal(map[string]any{
 		"password": "test-password-123", "lead": "lead@mika.se", "analyst": "analys@stad.se", "admin": "admin@stad.se",
-		"year": year, "newWorker": "nora@mika.se", "publicURL": "https://uppsok.stockholm.example", "returnedMode": hasRevokeModes,
+		"year": year, "newWorker": "nora@mika.se", "superuser": "root@example.se", "publicURL": "https://uppsok.stockholm.example", "returnedMode": hasRevokeModes,
 	})
 	cmd := exec.Command(node, filepath.Join(root, "tools", "browser", "console_check.mjs"), env.URL, outDir, string(spec))
 	cmd.Stderr = os.Stderr
@@ -134,6 +142,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		FreezeResult        string                       `json:"freezeResult"`
 		AnalysisText        string                       `json:"analysisText"`
 		ReleasesListed      int                          `json:"releasesListed"`
+		DiffRows            int                          `json:"diffRows"`
+		DiffText            string                       `json:"diffText"`
 		ExportLogRows       int                          `json:"exportLogRows"`
 		AnalystNav          string                       `json:"analystNav"`
 		BannerBefore        bool                         `json:"bannerBefore"`
@@ -142,6 +152,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		Sheet               string                       `json:"sheet"`
 		AdminAccounts       int                          `json:"adminAccounts"`
 		PreviewTitle        string                       `json:"previewTitle"`
+		SuperuserNav        string                       `json:"superuserNav"`
+		SignedOutOn401      string                       `json:"signedOutOn401"`
 	}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("decode %s: %v", raw, err)
@@ -230,7 +242,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if !strings.Contains(out.WorkerRefused, "fältappen") {
 			t.Errorf("worker in the console: %q", out.WorkerRefused)
 		}
-		if want := strconv.Itoa(11+len(out.TabletContactIDs)) + " kontakter"; !strings.Contains(out.ActivityText, want) {
+		if want := strconv.Itoa(14+len(out.TabletContactIDs)) + " kontakter"; !strings.Contains(out.ActivityText, want) {
 			t.Errorf("activity: %s", out.ActivityText)
 		}
 		if !strings.Contains(out.EnglishNav, "Follow-ups") || !strings.Contains(out.EnglishNav, "Tablets") {
@@ -278,9 +290,14 @@ func TestConsoleInBrowser(t *testing.T) {
 		if len(logs) != 4 {
 			t.Errorf("%d logged downloads with the recipient, want 4", len(logs))
 		}
-		rels, _ := env.Core.FindAllRecords("lagesbild_releases")
-		if len(rels) != 1 || rels[0].GetString("note") != "Till polisen, helår" || !strings.Contains(out.FreezeResult, "1") || out.ReleasesListed != 1 {
+		rels, _ := env.Core.FindRecordsByFilter("lagesbild_releases", "", "-revision", 0, 0)
+		if len(rels) != 2 || rels[0].GetString("note") != "Till polisen, helår" || rels[0].GetInt("revision") != 2 || !strings.Contains(out.FreezeResult, "2") || out.ReleasesListed != 2 {
 			t.Errorf("releases %d, result %q, listed %d", len(rels), out.FreezeResult, out.ReleasesListed)
+		}
+		// What changed between the revisions: the street count and the
+		// totals, and nothing that was hidden came out.
+		if out.DiffRows < 2 || !strings.Contains(out.DiffText, "Gata") {
+			t.Errorf("diff: %d rows: %s", out.DiffRows, out.DiffText)
 		}
 		an, err := env.Core.FindFirstRecordByFilter("lagesbild_analyses", "year = {:y} && tertial = 1", map[string]any{"y": year})
 		if err != nil || !strings.HasPrefix(an.GetString("text"), "Fler kontakter via nätet") || !strings.HasPrefix(out.AnalysisText, "Fler kontakter") {
@@ -301,6 +318,12 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		if out.AdminAccounts < 5 || out.PreviewTitle != "Förhandsvisad titel" {
 			t.Errorf("admin accounts %d, preview %q", out.AdminAccounts, out.PreviewTitle)
+		}
+		if !strings.Contains(out.SuperuserNav, "Inställningar") || !strings.Contains(out.SuperuserNav, "Lägesbild") {
+			t.Errorf("superuser menu: %s", out.SuperuserNav)
+		}
+		if !strings.Contains(out.SignedOutOn401, "Logga in igen") {
+			t.Errorf("after a rejected token: %q", out.SignedOutOn401)
 		}
 		dir := t.TempDir()
 		if o, err := exec.Command("pdfimages", "-png", out.Sheet, filepath.Join(dir, "img")).CombinedOutput(); err != nil {

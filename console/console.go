@@ -14,6 +14,7 @@ package console
 import (
 	"embed"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -42,6 +43,8 @@ func Dist() fs.FS {
 type Config struct {
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// StartLog receives the start warnings (os.Stderr if nil).
+	StartLog io.Writer
 }
 
 // Service serves the console and its routes.
@@ -64,6 +67,10 @@ type Service struct {
 // the start log while the public address is a loopback address.
 func Register(app core.App, cfg Config) *Service {
 	s := &Service{app: app, now: cfg.Now}
+	startLog := cfg.StartLog
+	if startLog == nil {
+		startLog = os.Stderr
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -80,7 +87,7 @@ func Register(app core.App, cfg Config) *Service {
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if IsLoopback(app.Settings().Meta.AppURL) {
-			fmt.Fprintf(os.Stderr, "uppsok: VARNING: den publika adressen %s är en loopback-adress; QR-koder, kort och inskrivningslänkar fungerar bara på den här datorn. Sätt den i konsolen (/console/, Inställningar).\n"+
+			fmt.Fprintf(startLog, "uppsok: VARNING: den publika adressen %s är en loopback-adress; QR-koder, kort och inskrivningslänkar fungerar bara på den här datorn. Sätt den i konsolen (/console/, Inställningar).\n"+
 				"uppsok: WARNING: the public address %s is a loopback address; QR codes, cards and enroll links only work on this machine. Set it in the console (/console/, Settings).\n",
 				app.Settings().Meta.AppURL, app.Settings().Meta.AppURL)
 			app.Logger().Warn("public address is loopback", "appURL", app.Settings().Meta.AppURL)

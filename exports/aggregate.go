@@ -45,6 +45,14 @@ func sameNames(names ...string) map[string]string {
 	return m
 }
 
+// withColumns returns m with extra added.
+func withColumns(m, extra map[string]string) map[string]string {
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
 // sources are the tables' sources by name.
 var sources = map[string]*source{
 	srcContacts: {
@@ -53,8 +61,13 @@ var sources = map[string]*source{
 		// walk with a lookup per row.
 		from: "contacts NOT INDEXED",
 		date: "occurred_on",
-		columns: sameNames("team", "channel", "daypart", "area", "arena", "role", "age_band", "gender", "origin_region",
-			"assessment", "language", "platforms", "indicators", "purposes", "actions", "person_key"),
+		columns: withColumns(sameNames("team", "channel", "daypart", "area", "arena", "role", "age_band", "gender", "origin_region",
+			"assessment", "language", "platforms", "purposes", "actions", "person_key",
+			"interpreting", "control", "vulnerabilities", "risk_groups", "compensation"),
+			// Schema 3 split the old indicators into control and
+			// vulnerabilities (codes of the same names): their union is the
+			// old list's column, so its tables count as before.
+			map[string]string{"indicators": "(control || vulnerabilities)"}),
 		weights: map[string]string{"cards_given": "CAST(cards_given AS INTEGER)"},
 		person:  "person_key",
 	},

@@ -82,8 +82,8 @@ func fillContacts(b *testing.B, env *testenv.Env, n int) {
 			b.Fatal(err)
 		}
 		stmt, err := tx.Prepare(`INSERT INTO contacts (id, team, occurred_on, daypart, channel, area, arena, platforms, role, age_band, gender,
-			origin_region, language, interpreter, indicators, assessment, purposes, actions, cards_given, person_key, notes, seq, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sv', 0, ?, ?, ?, ?, ?, ?, '', ?, '2026-01-01 00:00:00.000Z', '2026-01-01 00:00:00.000Z')`)
+			origin_region, language, interpreting, control, assessment, purposes, actions, cards_given, person_key, notes, seq, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sv', 'unknown', ?, ?, ?, ?, ?, ?, '', ?, '2026-01-01 00:00:00.000Z', '2026-01-01 00:00:00.000Z')`)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func fillContacts(b *testing.B, env *testenv.Env, n int) {
 			}
 			_, err := stmt.Exec(uuid.NewString(), teamIDs[rng.IntN(len(teamIDs))], day, pick(taxonomy.Daypart), pick(taxonomy.Channel),
 				pick(taxonomy.Area), pick(taxonomy.Arena), set(taxonomy.Platforms), pick(taxonomy.Role), pick(taxonomy.AgeBand),
-				pick(taxonomy.Gender), pick(taxonomy.OriginRegion), set(taxonomy.Indicators), pick(taxonomy.Assessment),
+				pick(taxonomy.Gender), pick(taxonomy.OriginRegion), set(taxonomy.Control), pick(taxonomy.Assessment),
 				set(taxonomy.Purposes), set(taxonomy.Actions), rng.IntN(3), key, i+1)
 			if err != nil {
 				b.Fatal(err)

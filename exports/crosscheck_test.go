@@ -25,6 +25,7 @@ import (
 type sqlDim struct {
 	expr    string
 	setCol  string
+	setExpr string // SQL of the JSON array, when it is not setCol itself
 	hoursOK bool
 }
 
@@ -45,10 +46,11 @@ var crossDims = map[string]sqlDim{
 	"kind":          {expr: "x.kind"},
 	"decision":      {expr: "CASE WHEN x.decision = '' THEN 'unknown' ELSE x.decision END"},
 	"platform":      {setCol: "platforms"},
-	"indicator":     {setCol: "indicators"},
-	"purpose":       {setCol: "purposes"},
-	"action":        {setCol: "actions"},
-	"age_group":     {expr: `CASE WHEN x.` + childSQL + ` THEN 'child' WHEN x.age_band = 'unknown' THEN 'unknown' ELSE 'adult' END`},
+	// Schema 3: the old indicators are the codes of control and vulnerabilities.
+	"indicator": {setCol: "indicators", setExpr: `(SELECT json_group_array(value) FROM (SELECT value FROM json_each(x.control) UNION ALL SELECT value FROM json_each(x.vulnerabilities)))`},
+	"purpose":   {setCol: "purposes"},
+	"action":    {setCol: "actions"},
+	"age_group": {expr: `CASE WHEN x.` + childSQL + ` THEN 'child' WHEN x.age_band = 'unknown' THEN 'unknown' ELSE 'adult' END`},
 	"nmt_group": {expr: `CASE WHEN x.age_band = 'unknown' THEN 'other_unknown'
 		WHEN x.gender = 'woman' AND x.` + childSQL + ` THEN 'girls' WHEN x.gender = 'woman' THEN 'women'
 		WHEN x.gender = 'man' AND x.` + childSQL + ` THEN 'boys' WHEN x.gender = 'man' THEN 'men' ELSE 'other_unknown' END`},
@@ -126,7 +128,11 @@ func groupBy(t *testing.T, env *testenv.Env, spec crossTable, p exports.Period, 
 		}
 		if d.setCol != "" {
 			alias := fmt.Sprintf("j%d", i)
-			from += fmt.Sprintf(", json_each(x.%s) AS %s", d.setCol, alias)
+			arr := "x." + d.setCol
+			if d.setExpr != "" {
+				arr = d.setExpr
+			}
+			from += fmt.Sprintf(", json_each(%s) AS %s", arr, alias)
 			sel = append(sel, alias+".value")
 		} else {
 			sel = append(sel, d.expr)
@@ -265,13 +271,13 @@ func generateData(t testing.TB, env *testenv.Env, n int, seed uint64) {
 			key = fmt.Sprintf("%064x", rng.IntN(n/4+1))
 		}
 		_, err := db.NewQuery(`INSERT INTO contacts (id, team, occurred_on, daypart, channel, area, arena, platforms, role, age_band, gender,
-			origin_region, language, interpreter, indicators, assessment, purposes, actions, cards_given, person_key, notes, seq)
+			origin_region, language, interpreting, control, vulnerabilities, assessment, purposes, actions, cards_given, person_key, notes, seq)
 			VALUES ({:id}, {:team}, {:day}, {:daypart}, {:channel}, {:area}, {:arena}, {:platforms}, {:role}, {:age}, {:gender},
-			{:origin}, {:lang}, 0, {:ind}, {:assess}, {:purp}, {:act}, {:cards}, {:key}, '', {:seq})`).Bind(dbx.Params{
+			{:origin}, {:lang}, 'unknown', {:ctl}, {:vul}, {:assess}, {:purp}, {:act}, {:cards}, {:key}, '', {:seq})`).Bind(dbx.Params{
 			"id": uuid.NewString(), "team": teamIDs[rng.IntN(len(teamIDs))], "day": day(), "daypart": pick(taxonomy.Daypart),
 			"channel": pick(taxonomy.Channel), "area": pick(taxonomy.Area), "arena": pick(taxonomy.Arena), "platforms": set(taxonomy.Platforms),
 			"role": pick(taxonomy.Role), "age": pick(taxonomy.AgeBand), "gender": pick(taxonomy.Gender), "origin": pick(taxonomy.OriginRegion),
-			"lang": langs[rng.IntN(len(langs))], "ind": set(taxonomy.Indicators), "assess": pick(taxonomy.Assessment),
+			"lang": langs[rng.IntN(len(langs))], "ctl": set(taxonomy.Control), "vul": set(taxonomy.Vulnerabilities), "assess": pick(taxonomy.Assessment),
 			"purp": set(taxonomy.Purposes), "act": set(taxonomy.Actions), "cards": rng.IntN(3), "key": key, "seq": i + 1,
 		}).Execute()
 		if err != nil {

@@ -93,7 +93,7 @@ func BenchmarkRawInsert(b *testing.B) {
 		rows[i] = benchContacts(benchBatch)
 	}
 	cols := []string{"id", "team", "occurred_on", "daypart", "channel", "area", "arena", "platforms", "role", "age_band", "gender",
-		"origin_region", "language", "interpreter", "indicators", "assessment", "purposes", "actions", "cards_given", "notes", "seq", "created", "updated"}
+		"origin_region", "language", "interpreting", "control", "assessment", "purposes", "actions", "cards_given", "notes", "seq", "created", "updated"}
 	stmtSQL := "INSERT INTO contacts_raw (" + strings.Join(cols, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	seq := 0
 	b.ResetTimer()
@@ -110,7 +110,7 @@ func BenchmarkRawInsert(b *testing.B) {
 		for _, c := range rows[i] {
 			seq++
 			_, err := stmt.Exec(c["id"], team, c["occurred_on"], c["daypart"], c["channel"], c["area"], c["arena"], c["platforms"],
-				c["role"], c["age_band"], c["gender"], c["origin_region"], c["language"], false, c["indicators"], c["assessment"],
+				c["role"], c["age_band"], c["gender"], c["origin_region"], c["language"], "unknown", c["indicators"], c["assessment"],
 				c["purposes"], c["actions"], c["cards_given"], c["notes"], seq, now, now)
 			if err != nil {
 				b.Fatal(err)
@@ -151,6 +151,9 @@ func BenchmarkAppSave(b *testing.B) {
 				for _, f := range []string{"platforms", "indicators", "purposes", "actions"} {
 					var arr []string
 					json.Unmarshal([]byte(c[f].(string)), &arr)
+					if f == "indicators" {
+						f = "control" // schema 3: the old indicators of the test contact are control codes
+					}
 					r.Set(f, arr)
 				}
 				if err := tx.SaveNoValidate(r); err != nil {
@@ -188,7 +191,11 @@ func BenchmarkPocketBaseBatch(b *testing.B) {
 					case "platforms", "indicators", "purposes", "actions":
 						var arr []string
 						json.Unmarshal([]byte(v.(string)), &arr)
+						if k == "indicators" {
+							k = "control" // schema 3
+						}
 						body[k] = arr
+					case "interpreter":
 					default:
 						body[k] = v
 					}

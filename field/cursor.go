@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/apierr"
 )
 
 // The change cursor is one global integer sequence kept in _uppsok_cursor.
@@ -93,7 +95,7 @@ func registerCursorHooks(app core.App, now func() time.Time) {
 		return inTx(e, func() error {
 			seq, err := nextSeq(e.App, e.Context)
 			if err != nil {
-				return err
+				return apierr.Internal(err)
 			}
 			e.Record.Set(cursorField, seq)
 			return e.Next()
@@ -108,7 +110,7 @@ func registerCursorHooks(app core.App, now func() time.Time) {
 			}
 			seq, err := nextSeq(e.App, e.Context)
 			if err != nil {
-				return err
+				return apierr.Internal(err)
 			}
 			_, err = e.App.DB().NewQuery(`INSERT INTO _uppsok_tombstones (id, tbl, team, seq, deleted_at)
 				VALUES ({:id}, {:tbl}, {:team}, {:seq}, {:at})
@@ -121,7 +123,7 @@ func registerCursorHooks(app core.App, now func() time.Time) {
 					"at":   now().UTC().Format(time.DateOnly),
 				}).Execute()
 			if err != nil {
-				return fmt.Errorf("write tombstone: %w", err)
+				return apierr.Internal(fmt.Errorf("write tombstone: %w", err))
 			}
 			return nil
 		})

@@ -15,12 +15,19 @@ type TableInfo struct {
 // change cursor.
 const CursorField = cursorField
 
+// ServerFields are the fields of a writable table's collection that are no
+// wire column.
+var ServerFields = serverFields
+
 // Tables returns every wire table's description, in wire order.
 func Tables() []TableInfo {
 	var out []TableInfo
 	for _, t := range tables {
 		ti := TableInfo{Name: t.name, Collection: t.collection, Writable: t.writable, Refs: map[string]string{}}
 		for _, c := range t.columns {
+			if c.legacy() {
+				continue // mapped from other fields, no field of its own
+			}
 			ti.Fields = append(ti.Fields, c.field)
 			if c.kind == kindRelation {
 				ti.Refs[c.field] = c.ref

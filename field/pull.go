@@ -1,8 +1,10 @@
 package field
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,21 +13,15 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/taxonomy"
 )
 
-// tableChangesOut is one table of a pull response.
-type tableChangesOut struct {
-	Created []map[string]any `json:"created"`
-	Updated []map[string]any `json:"updated"`
-	Deleted []string         `json:"deleted"`
-}
-
-// pullResponse is the body of a pull.
-type pullResponse struct {
-	Changes   map[string]*tableChangesOut `json:"changes"`
-	Timestamp int64                       `json:"timestamp"`
-	Strategy  string                      `json:"experimentalStrategy,omitempty"`
-}
+// DefaultPullBuffer is how much of a pull reply is held before it goes on
+// the wire. Errors found before the first buffer is sent still get a clean
+// 500; a reply is never held whole (a first sync of a big team's window
+// would cost the server its size in memory).
+const DefaultPullBuffer = 64 << 10
 
 // migrationSpec is WatermelonDB's migration sync request.
 type migrationSpec struct {
@@ -102,52 +98,97 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 		}
 	}
 
-	resp, err := s.pull(p, version, cursor, first, future, mig)
+	// The reply is streamed: rows go on the wire as they are read.
+	sent := &sentWriter{w: e.Response}
+	bw := bufio.NewWriterSize(sent, DefaultPullBuffer)
+	e.Response.Header().Set("Content-Type", "application/json")
+	err = s.pull(bw, p, version, cursor, first, future, mig)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if err != nil {
-		return s.internalError(e, "pull", err)
+		if !sent.any {
+			return s.internalError(e, "pull", err)
+		}
+		// Part of the reply is on the wire: the client sees a reply that
+		// does not parse, keeps its cursor and pulls again.
+		s.app.Logger().Error("pull failed while streaming", "error", err)
+		return nil
 	}
 	if p.device {
 		if err := touchLastSeen(s.app, p.record, s.cfg.Now()); err != nil {
 			s.app.Logger().Warn("update device last_seen", "error", err)
 		}
 	}
-	return e.JSON(http.StatusOK, resp)
+	return nil
 }
 
-// pull builds a pull response inside one read transaction, so that the
-// cursor and the changes come from the same snapshot.
-func (s *Service) pull(p principal, version int, cursor int64, first, future bool, mig *migrationSpec) (*pullResponse, error) {
+// sentWriter remembers whether anything reached the client.
+type sentWriter struct {
+	w   io.Writer
+	any bool
+}
+
+func (s *sentWriter) Write(b []byte) (int, error) {
+	if len(b) > 0 {
+		s.any = true
+	}
+	return s.w.Write(b)
+}
+
+// pull writes a pull reply to w, read inside one read transaction so that
+// the cursor and the changes come from the same snapshot. The reply is
+// written as it is read:
+//
+//	{"changes":{TABLE:{"created":[],"updated":[ROW...],"deleted":[ID...]}...},
+//	 "timestamp":T[,"experimentalStrategy":"replacement"]}
+func (s *Service) pull(w *bufio.Writer, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
 	db, ok := s.app.ConcurrentDB().(*dbx.DB)
 	if !ok {
-		return nil, fmt.Errorf("unexpected read db type %T", s.app.ConcurrentDB())
+		return fmt.Errorf("unexpected read db type %T", s.app.ConcurrentDB())
 	}
 	tx, err := db.Begin()
 	if err != nil {
-		return nil, fmt.Errorf("begin read: %w", err)
+		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
 
 	current, horizon, err := CurrentCursor(tx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	resp := &pullResponse{Changes: map[string]*tableChangesOut{}, Timestamp: current}
+	strategy := ""
 	if !first && (future || cursor > current || cursor < horizon) {
 		first = true
-		resp.Strategy = "replacement"
+		strategy = "replacement"
 	}
+	enc := newRowEncoder(w)
 
 	since := s.cfg.Now().In(s.loc).AddDate(0, 0, -s.cfg.WindowDays).Format(time.DateOnly)
-	for _, t := range tablesFor(version) {
-		out := &tableChangesOut{Created: []map[string]any{}, Updated: []map[string]any{}, Deleted: []string{}}
-		resp.Changes[t.name] = out
+	w.WriteString(`{"changes":{`)
+	for i, t := range tablesFor(version) {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		enc.raw(t.name)
+		w.WriteString(`:{"created":[],"updated":[`)
+		enc.first = true
 
-		full := first
-		if mig != nil && mig.From < version {
-			full = full || t.since > mig.From
+		// A migration pull (WatermelonDB's migration sync) resends a table
+		// that is new since `from`, or has columns new since `from` (the
+		// server's own list, or the client's), as a first sync would, plus
+		// every change since the cursor; its deletes still arrive.
+		resend := false
+		if mig != nil && mig.From < version && !first {
+			resend = t.since > mig.From
+			for _, c := range t.columns {
+				if c.since > mig.From && c.in(version) {
+					resend = true
+				}
+			}
 			for _, c := range mig.Columns {
 				if c.Table == t.name {
-					full = true
+					resend = true
 				}
 			}
 		}
@@ -155,60 +196,124 @@ func (s *Service) pull(p principal, version int, cursor int64, first, future boo
 		if t.writable {
 			var where dbx.Expression
 			params := dbx.Params{"team": p.team, "to": current}
-			if full {
+			switch {
+			case first:
 				where = dbx.NewExp("team = {:team} AND seq <= {:to} AND "+t.dateField+" >= {:since}", dbx.Params{"since": since})
-			} else {
+			case resend:
+				where = dbx.NewExp("team = {:team} AND seq <= {:to} AND ("+t.dateField+" >= {:since} OR seq > {:from})", dbx.Params{"since": since, "from": cursor})
+			default:
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
-			out.Updated, err = syncedRows(tx, t, where, params)
+			err = syncedRows(tx, t, version, where, params, enc.row)
 		} else {
 			// Small reference tables: sent whole on every pull.
-			out.Updated, err = s.referenceRows(tx, t, p)
+			err = s.referenceRows(tx, t, p, version, enc.row)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if out.Deleted, err = tombstonesSince(tx, t.collection, p.team, cursor, current, full); err != nil {
-			return nil, err
+		deleted, err := tombstonesSince(tx, t.collection, p.team, cursor, current, first)
+		if err != nil {
+			return err
+		}
+		w.WriteString(`],"deleted":`)
+		enc.raw(deleted)
+		w.WriteByte('}')
+		if enc.err != nil {
+			return enc.err
 		}
 	}
-	return resp, nil
+	w.WriteString(`},"timestamp":`)
+	w.WriteString(strconv.FormatInt(current, 10))
+	if strategy != "" {
+		w.WriteString(`,"experimentalStrategy":`)
+		enc.raw(strategy)
+	}
+	w.WriteByte('}')
+	return enc.err
+}
+
+// rowEncoder writes rows of a JSON list one by one.
+type rowEncoder struct {
+	w     *bufio.Writer
+	first bool
+	err   error
+}
+
+func newRowEncoder(w *bufio.Writer) *rowEncoder { return &rowEncoder{w: w, first: true} }
+
+// row writes one record of the current list.
+func (e *rowEncoder) row(rec map[string]any) error {
+	if !e.first {
+		e.w.WriteByte(',')
+	}
+	e.first = false
+	e.raw(rec)
+	return e.err
+}
+
+// raw writes v as JSON (without the newline json.Encoder would add).
+func (e *rowEncoder) raw(v any) {
+	if e.err != nil {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		e.err = fmt.Errorf("encode pull: %w", err)
+		return
+	}
+	if _, err := e.w.Write(b); err != nil {
+		e.err = err
+	}
 }
 
 // syncedRows reads the wire form of a writable table's records.
-func syncedRows(tx *dbx.Tx, t *table, where dbx.Expression, params dbx.Params) ([]map[string]any, error) {
-	return wireRows(tx, t, func(q *dbx.SelectQuery) *dbx.SelectQuery {
+func syncedRows(tx *dbx.Tx, t *table, version int, where dbx.Expression, params dbx.Params, emit func(map[string]any) error) error {
+	return wireRows(tx, t, version, func(q *dbx.SelectQuery) *dbx.SelectQuery {
 		return q.Where(where).OrderBy(cursorField).Bind(params)
-	})
+	}, emit)
 }
 
-// wireRows reads t's records in their wire form: id, created_at,
-// updated_at, team_id (writable tables) and t's columns, each encoded by its
-// kind. query adds the condition and order.
-func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuery) ([]map[string]any, error) {
+// wireRows reads t's records in their wire form for a client of schema
+// version version: id, created_at, updated_at, team_id (writable tables)
+// and the columns of t its schema has, each encoded by its kind; legacy
+// columns are mapped down from the schema-3 fields (legacy.go). query adds
+// the condition and order; emit receives each record as it is read.
+func wireRows(tx *dbx.Tx, t *table, version int, query func(*dbx.SelectQuery) *dbx.SelectQuery, emit func(map[string]any) error) error {
 	cols := []string{"id", "created", "updated"}
 	if t.writable {
 		cols = append(cols, "team")
 	}
 	first := len(cols)
+	var stored []column // the columns with a record field, in cols order from first
 	for _, c := range t.columns {
-		cols = append(cols, c.field)
+		if !c.legacy() {
+			cols = append(cols, c.field)
+			stored = append(stored, c)
+		}
 	}
 	rows, err := query(tx.Select(cols...).From(t.collection)).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", t.name, err)
+		return fmt.Errorf("read %s: %w", t.name, err)
 	}
 	defer rows.Close()
 
-	out := []map[string]any{}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	byField := func(field string) string {
+		for i, c := range stored {
+			if c.field == field {
+				return asString(vals[first+i])
+			}
+		}
+		return ""
+	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("scan %s: %w", t.name, err)
+			return fmt.Errorf("scan %s: %w", t.name, err)
 		}
 		rec := make(map[string]any, len(cols))
 		rec["id"] = asString(vals[0])
@@ -217,7 +322,10 @@ func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuer
 		if t.writable {
 			rec["team_id"] = asString(vals[3])
 		}
-		for i, c := range t.columns {
+		for i, c := range stored {
+			if !c.in(version) {
+				continue
+			}
 			v := vals[first+i]
 			switch c.kind {
 			case kindSet:
@@ -230,13 +338,26 @@ func wireRows(tx *dbx.Tx, t *table, query func(*dbx.SelectQuery) *dbx.SelectQuer
 				rec[c.wire] = asInt(v) != 0
 			case kindInt:
 				rec[c.wire] = asInt(v)
+			case kindSelect:
+				s := asString(v)
+				if s == "" {
+					s = taxonomy.Unknown // a field added later, left empty by a non-sync save
+				}
+				rec[c.wire] = s
 			default:
 				rec[c.wire] = asString(v)
 			}
 		}
-		out = append(out, rec)
+		for _, c := range t.columns {
+			if c.legacy() && c.in(version) {
+				rec[c.wire] = legacyValue(c, byField)
+			}
+		}
+		if err := emit(rec); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // tombstonesSince lists the ids of the team's records of a collection deleted
@@ -257,11 +378,20 @@ func tombstonesSince(tx *dbx.Tx, collection, team string, from, to int64, full b
 
 // referenceRows reads a whole pull-only reference table: the rows of the
 // caller's scope, or what the table's own reader returns.
-func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal) ([]map[string]any, error) {
+func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal, version int, emit func(map[string]any) error) error {
 	if t.rows != nil {
-		return t.rows(s, tx, p)
+		recs, err := t.rows(s, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return wireRows(tx, t, func(q *dbx.SelectQuery) *dbx.SelectQuery {
+	return wireRows(tx, t, version, func(q *dbx.SelectQuery) *dbx.SelectQuery {
 		if t.scope != "" {
 			q = q.Where(dbx.NewExp(t.scope, dbx.Params{"team": p.team}))
 		}
@@ -269,7 +399,7 @@ func (s *Service) referenceRows(tx *dbx.Tx, t *table, p principal) ([]map[string
 			q = q.OrderBy(t.orderBy)
 		}
 		return q
-	})
+	}, emit)
 }
 
 func asString(v any) string {

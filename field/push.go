@@ -87,7 +87,8 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parseSchemaVersion(e.Request.URL.Query().Get("schema_version")); err != nil {
+	version, err := parseSchemaVersion(e.Request.URL.Query().Get("schema_version"))
+	if err != nil {
 		return err
 	}
 	body, err := io.ReadAll(io.LimitReader(e.Request.Body, MaxPushBytes+1))
@@ -114,7 +115,7 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	// The key is looked up inside the push's write transaction: a retry that
 	// raced the first attempt sees its committed response, never applies twice.
 	hash := bodyHash(body)
-	respBody, replayed, err := s.apply(p, plan, key, hash)
+	respBody, replayed, err := s.apply(p, plan, version, key, hash)
 	if replayed != nil {
 		return replay(e, replayed, hash)
 	}

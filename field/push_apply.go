@@ -26,9 +26,11 @@ type pushTx struct {
 	p     principal
 	plan  *pushPlan
 	today string
-	ctx   context.Context
-	known map[*table]map[string]*existing
-	refs  *teamRefs
+	// version is the client's schema version (wire.go).
+	version int
+	ctx     context.Context
+	known   map[*table]map[string]*existing
+	refs    *teamRefs
 	// final is the device record when this is a returned device's last
 	// push (nil otherwise).
 	final *core.Record
@@ -42,7 +44,7 @@ var errReplayed = errors.New("idempotency key already used")
 // the stored response when key was already used. Either every accepted
 // record is stored, the cursor advanced and the idempotency key recorded,
 // or nothing is.
-func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody []byte, replayed *storedResponse, err error) {
+func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash string) (respBody []byte, replayed *storedResponse, err error) {
 	err = s.app.RunInTransaction(func(txApp core.App) error {
 		if key != "" {
 			stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
@@ -54,7 +56,7 @@ func (s *Service) apply(p principal, plan *pushPlan, key, hash string) (respBody
 				return errReplayed
 			}
 		}
-		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(),
+		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(), version: version,
 			refs: newTeamRefs(txApp, p.team)}
 		if p.device && isRevoked(p.record) {
 			// The last push of a returned device: checked again inside the
@@ -215,7 +217,11 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, pr pushedRecord) error 
 		return nil
 	}
 	isNew := x == nil || x.record == nil
-	clean := sanitizeRecord(t, pr.raw, isNew, pt.today)
+	var stored storedRecord
+	if !isNew {
+		stored = x.record
+	}
+	clean := sanitizeRecord(t, pr.raw, pt.version, stored, pt.today)
 	var rec *core.Record
 	if isNew {
 		rec = core.NewRecord(col)

@@ -19,6 +19,7 @@ func FuzzDecodePush(f *testing.F) {
 		`{"changes":{"contacts":{"created":[{"id":"X","__proto__":{"a":1}}],"deleted":["y",1,null]}},"last_pulled_at":null}`,
 		`{"changes":{"teams":{"created":[{"id":"t"}]}}}`,
 		`{"changes":{}}`,
+		`{"changes":{"contacts":{"updated":[{"id":"0b7e9a52-1c1f-4c9e-9f0e-3b8a4f6d2c11","indicators":"[\"debt\",\"x\"]","interpreter":true,"control":"[\"threats\"]"}]}}}`,
 		`[]`, `{`, `{"changes":{"contacts":{"created":[[],{},null,"s",1]}}}`,
 	}
 	for _, s := range seeds {
@@ -34,9 +35,11 @@ func FuzzDecodePush(f *testing.F) {
 				if !uuidV4.MatchString(r.id) {
 					t.Fatalf("accepted id %q", r.id)
 				}
-				for _, isNew := range []bool{true, false} {
-					c := sanitizeRecord(tbl, r.raw, isNew, "2026-11-27")
-					checkClean(t, tbl, c)
+				for v := MinSchemaVersion; v <= MaxSchemaVersion; v++ {
+					for _, stored := range []storedRecord{nil, fuzzStored{}} {
+						c := sanitizeRecord(tbl, r.raw, v, stored, "2026-11-27")
+						checkClean(t, tbl, c)
+					}
 				}
 			}
 		}
@@ -53,9 +56,23 @@ func FuzzDecodePush(f *testing.F) {
 	})
 }
 
+// fuzzStored is a stored schema-3 record for the legacy mapping.
+type fuzzStored struct{}
+
+func (fuzzStored) GetString(string) string { return "professional" }
+func (fuzzStored) GetStringSlice(f string) []string {
+	if f == "control" {
+		return []string{"debt", "psychological_abuse"}
+	}
+	return []string{"homeless", "substance_use"}
+}
+
 func checkClean(t *testing.T, tbl *table, c *cleanRecord) {
 	t.Helper()
 	for _, col := range tbl.columns {
+		if col.legacy() {
+			continue
+		}
 		v, ok := c.values[col.field]
 		if !ok {
 			continue

@@ -53,7 +53,7 @@ func TestPushSanitizesInsteadOfFailing(t *testing.T) {
 	}{
 		{"invalid code becomes unknown", map[string]any{"channel": "teleport"}, "channel", "channel", "unknown", ""},
 		{"wrong type becomes unknown", map[string]any{"gender": 7}, "gender", "gender", "unknown", ""},
-		{"invalid set member dropped", map[string]any{"indicators": `["debt","aliens","debt"]`}, "indicators", "indicators", nil, `["debt"]`},
+		{"invalid set member dropped", map[string]any{"indicators": `["debt","aliens","debt"]`}, "indicators", "control", nil, `["debt"]`},
 		{"plain JSON array accepted", map[string]any{"actions": []string{"support_talk"}}, "", "actions", nil, `["support_talk"]`},
 		{"future date clamped", map[string]any{"occurred_on": "2999-01-01"}, "occurred_on", "occurred_on", today(), ""},
 		{"bad date replaced", map[string]any{"occurred_on": "27/11/2026"}, "occurred_on", "occurred_on", today(), ""},

@@ -29,19 +29,29 @@ type cleanRecord struct {
 
 var languageRe = regexp.MustCompile(`^[a-z]{2}$`)
 
-// sanitizeRecord decodes one pushed record of table t. isNew tells whether
-// the server lacks the record: columns missing from a new record take their
-// defaults, while missing columns of an existing record keep their value.
-// today is the date (Stockholm) that no date may pass.
-func sanitizeRecord(t *table, raw map[string]json.RawMessage, isNew bool, today string) *cleanRecord {
+// sanitizeRecord decodes one pushed record of table t from a client of
+// schema version version. stored is the record the server holds (nil when
+// it lacks it): columns missing from a new record take their defaults,
+// while missing columns of an existing record keep their value, and so do
+// columns the client's schema does not have. Legacy columns are mapped
+// (legacy.go). today is the date (Stockholm) that no date may pass.
+func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, stored storedRecord, today string) *cleanRecord {
+	isNew := stored == nil
 	c := &cleanRecord{values: map[string]any{}, relations: map[string]string{}}
 	report := func(col string) { c.sanitized = append(c.sanitized, col) }
 
 	for _, col := range t.columns {
+		if col.legacy() {
+			continue // mapped below, after the columns they map to
+		}
 		v, present := raw[col.wire]
 		if present && isNull(v) {
 			present = false
 			v = nil
+		}
+		if !col.in(version) {
+			// Not in the client's schema: never read from the push.
+			present, v = false, nil
 		}
 		if !present && !isNew {
 			continue
@@ -106,13 +116,35 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, isNew bool, today 
 		}
 	}
 
+	handled := map[string]bool{}
+	for _, col := range t.columns {
+		v, present := raw[col.wire]
+		if !col.legacy() || !present || isNull(v) {
+			continue
+		}
+		open := map[string]bool{}
+		for _, target := range legacyTargets(col) {
+			tv, sent := raw[target]
+			if !sent || isNull(tv) || !t.hasColumn(target, version) {
+				open[target] = true
+			}
+		}
+		if len(open) == 0 {
+			continue // the client sent the schema-3 columns: they win
+		}
+		handled[col.wire] = true
+		if !applyLegacy(c, col, v, stored, open) {
+			report(col.wire)
+		}
+	}
+
 	if v, ok := raw["person_code"]; ok {
 		c.personCode, _ = jsonString(v)
 	}
 
 	var unknown []string
 	for k := range raw {
-		if !t.hasColumn(k) && !serverOwned[k] {
+		if !t.hasColumn(k, version) && !handled[k] && !serverOwned[k] {
 			unknown = append(unknown, k)
 		}
 	}

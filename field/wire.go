@@ -14,7 +14,7 @@ import (
 // MaxSchemaVersion (it ignores what it does not know).
 const (
 	MinSchemaVersion = 1
-	MaxSchemaVersion = 2
+	MaxSchemaVersion = 3
 )
 
 // UUIDv4Pattern is the only id a pushed record may have: a lowercase UUID
@@ -80,6 +80,10 @@ const (
 	kindInt   // integer clamped to [min, max]
 	kindNotes // free text, screened for personal data
 	kindText  // plain text (pull-only tables)
+	// Legacy columns of schemas 1–2 with no field of their own: they are
+	// mapped to and from the schema-3 fields (see legacy.go).
+	kindIndicators  // old indicators set <-> control + vulnerabilities
+	kindInterpreter // old interpreter bool <-> interpreting
 )
 
 // column maps one wire column to a record field.
@@ -91,6 +95,7 @@ type column struct {
 	min   int
 	max   int
 	since int // schema version that added the column
+	until int // schema version that no longer has the column (0: all since)
 	// ref (kindRelation) is the wire name of the table the id points at. A
 	// pushed id must be one of that table's rows in the caller's scope;
 	// any other id is cleared and reported.
@@ -100,12 +105,19 @@ type column struct {
 	self bool
 }
 
+// in reports whether a client of schema version v has the column.
+func (c column) in(v int) bool { return c.since <= v && (c.until == 0 || v < c.until) }
+
+// legacy reports a mapped column with no record field of its own.
+func (c column) legacy() bool { return c.kind == kindIndicators || c.kind == kindInterpreter }
+
 func sel(l taxonomy.List) column {
 	return column{wire: l.Name, field: l.Name, kind: kindSelect, list: l, since: 1}
 }
 func set(l taxonomy.List) column {
 	return column{wire: l.Name, field: l.Name, kind: kindSet, list: l, since: 1}
 }
+func since(v int, c column) column { c.since = v; return c }
 
 // teamScope selects a writable table's rows of the caller's team.
 const teamScope = "team = {:team}"
@@ -123,8 +135,13 @@ var tables = []*table{
 			set(taxonomy.Platforms), sel(taxonomy.Role), sel(taxonomy.AgeBand), sel(taxonomy.Gender),
 			sel(taxonomy.OriginRegion),
 			{wire: "language", field: "language", kind: kindLanguage, since: 1},
-			{wire: "interpreter", field: "interpreter", kind: kindBool, since: 1},
-			set(taxonomy.Indicators), sel(taxonomy.Assessment), set(taxonomy.Purposes), set(taxonomy.Actions),
+			// Schemas 1–2: interpreter and indicators, mapped (legacy.go).
+			{wire: "interpreter", kind: kindInterpreter, since: 1, until: 3},
+			{wire: "indicators", kind: kindIndicators, list: taxonomy.Indicators, since: 1, until: 3},
+			// Schema 3: the action plan's record.
+			since(3, sel(taxonomy.Interpreting)), since(3, set(taxonomy.Control)), since(3, set(taxonomy.Vulnerabilities)),
+			since(3, set(taxonomy.RiskGroups)), since(3, set(taxonomy.Compensation)),
+			sel(taxonomy.Assessment), set(taxonomy.Purposes), set(taxonomy.Actions),
 			{wire: "cards_given", field: "cards_given", kind: kindInt, min: 0, max: taxonomy.MaxCardsGiven, since: 1},
 			{wire: "notes", field: "notes", kind: kindNotes, since: 1},
 		},
@@ -176,6 +193,13 @@ var tables = []*table{
 // same push). Deletes run in the reverse order.
 var pushOrder = mustPushOrder(tables)
 
+// serverFields are the fields of a writable table's collection that are no
+// wire column of their own: the server keeps them (team travels as team_id,
+// created and updated as created_at and updated_at). Every other field must
+// be a column (TestTableDescriptions), so that a field added by a migration
+// without its column fails the suite instead of never reaching a tablet.
+var serverFields = []string{"id", "team", "device", cursorField, "person_key", "created", "updated"}
+
 // serverOwned columns are ignored in a push (never reported: clients always
 // send them).
 var serverOwned = map[string]bool{
@@ -183,10 +207,11 @@ var serverOwned = map[string]bool{
 	"person_code": true,
 }
 
-// hasColumn reports whether name is one of t's wire columns.
-func (t *table) hasColumn(name string) bool {
+// hasColumn reports whether name is one of t's wire columns for a client
+// of schema version v.
+func (t *table) hasColumn(name string, v int) bool {
 	for _, c := range t.columns {
-		if c.wire == name {
+		if c.wire == name && c.in(v) {
 			return true
 		}
 	}

@@ -61,6 +61,11 @@ func TestTableDescriptions(t *testing.T) {
 		if !ti.Writable {
 			continue
 		}
+		for _, f := range c.Fields {
+			if !slices.Contains(ti.Fields, f.GetName()) && !slices.Contains(field.ServerFields, f.GetName()) {
+				t.Errorf("table %s: field %s of collection %s is neither a wire column nor server-only (field/wire.go)", ti.Name, f.GetName(), ti.Collection)
+			}
+		}
 		seq, ok := c.Fields.GetByName(field.CursorField).(*core.NumberField)
 		if !ok || !seq.OnlyInt {
 			t.Errorf("table %s: collection %s has no integer cursor field %s", ti.Name, ti.Collection, field.CursorField)

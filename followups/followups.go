@@ -134,6 +134,11 @@ func Register(app core.App, now func() time.Time) *Service {
 	}
 	s := &Service{now: now, loc: loc}
 	rule := func(e *core.RecordEvent) error {
+		// A new contact outside the rule cannot have a follow-up yet: no
+		// lookup, no transaction of its own (most contacts are adults).
+		if e.Record.IsNew() && len(Reasons(e.Record)) == 0 {
+			return e.Next()
+		}
 		return inTx(e, func() error {
 			if err := e.Next(); err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/internal/testenv"
+	"uppsok/taxonomy"
 )
 
 // contact returns a pushed contact (wire form) with id, overridden by over.
@@ -37,12 +38,19 @@ func apiContact(team string, wire map[string]any) map[string]any {
 	out := map[string]any{"team": team}
 	for k, v := range wire {
 		switch k {
-		case "platforms", "indicators", "purposes", "actions":
+		case "platforms", "purposes", "actions":
 			var list []string
 			if err := json.Unmarshal([]byte(v.(string)), &list); err != nil {
 				panic(err)
 			}
 			out[k] = list
+		case "indicators": // schema 3 stores them as control and vulnerabilities
+			var list []string
+			if err := json.Unmarshal([]byte(v.(string)), &list); err != nil {
+				panic(err)
+			}
+			out["control"], out["vulnerabilities"] = taxonomy.SplitIndicators(list)
+		case "interpreter":
 		default:
 			out[k] = v
 		}
@@ -121,13 +129,15 @@ func TestChildRule(t *testing.T) {
 		{"15-17 sells sex, assessment none", map[string]any{"role": "sells_sex", "assessment": "none"}, []string{"role_sells_sex"}},
 		{"15-17 sells sex, assessment indicators", map[string]any{"role": "sells_sex", "assessment": "indicators"}, []string{"role_sells_sex", "assessment_indicators"}},
 		{"under 15 at risk, not assessed", map[string]any{"age_band": "under_15", "role": "at_risk", "assessment": "unknown"}, []string{"role_at_risk"}},
-		{"15-17 one indicator only", map[string]any{"indicators": `["debt"]`}, []string{"indicators"}},
+		// Schema 3: an old indicator is a control or a vulnerability code.
+		{"15-17 one indicator only", map[string]any{"indicators": `["debt"]`}, []string{"control"}},
+		{"15-17 one vulnerability only", map[string]any{"indicators": `["homeless"]`}, []string{"vulnerabilities"}},
 		{"15-17 relative, suspected trafficking", map[string]any{"role": "relative", "assessment": "suspected_trafficking"}, []string{"assessment_suspected_trafficking"}},
 		{"under 15 suspected exploitation", map[string]any{"age_band": "under_15", "assessment": "suspected_exploitation"}, []string{"assessment_suspected_exploitation"}},
 		{"15-17 report of concern made", map[string]any{"actions": `["information","report_of_concern"]`}, []string{"action_report_of_concern"}},
 		{"under 15 police report", map[string]any{"age_band": "under_15", "actions": `["police_report"]`}, []string{"action_police_report"}},
 		{"everything at once", map[string]any{"role": "sells_sex", "indicators": `["threats"]`, "assessment": "suspected_trafficking", "actions": `["report_of_concern","police_report"]`},
-			[]string{"role_sells_sex", "indicators", "assessment_suspected_trafficking", "action_report_of_concern", "action_police_report"}},
+			[]string{"role_sells_sex", "control", "assessment_suspected_trafficking", "action_report_of_concern", "action_police_report"}},
 		{"15-17 buys sex, nothing else", map[string]any{"role": "buys_sex", "actions": `["information"]`}, nil},
 		{"15-17 relative, no indicators", map[string]any{"role": "relative", "assessment": "none"}, nil},
 		{"adult sells sex, suspected trafficking", map[string]any{"age_band": "18_20", "role": "sells_sex", "assessment": "suspected_trafficking", "indicators": `["debt"]`}, nil},

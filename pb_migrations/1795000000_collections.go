@@ -5,8 +5,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"uppsok/taxonomy"
 )
 
 // UUIDv4Pattern is the only id a contact or outreach session may have: a
@@ -19,20 +17,18 @@ const DatePattern = `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
 // DeviceTokenSeconds is how long a device token is valid (30 days).
 const DeviceTokenSeconds = 30 * 24 * 3600
 
+// This migration is frozen: it holds as literals exactly the values it
+// applied when it shipped with release 1 (the code lists of the taxonomy
+// package then, 500-character notes, at most 100 cards per contact). A new
+// code or column is a new migration; TestMigrationsMatchTaxonomy fails when
+// the migrations' end state and the taxonomy differ, and
+// TestFrozenMigrationsMakeRelease1Schema that this file still makes the
+// schema release 1 made.
 func init() {
 	m.Register(createCollections, dropCollections)
 }
 
 func f(v float64) *float64 { return &v }
-
-func selectField(l taxonomy.List, required bool) *core.SelectField {
-	sf := &core.SelectField{Name: l.Name, Values: l.Values(), MaxSelect: 1, Required: required}
-	if l.Multi {
-		sf.MaxSelect = len(l.Codes)
-		sf.Required = false
-	}
-	return sf
-}
 
 func uuidID(c *core.Collection) {
 	id := c.Fields.GetByName("id").(*core.TextField)
@@ -121,16 +117,16 @@ func createCollections(app core.App) error {
 		&core.RelationField{Name: "team", CollectionId: teams.Id, MaxSelect: 1, Required: true},
 		&core.RelationField{Name: "device", CollectionId: devices.Id, MaxSelect: 1},
 		&core.RelationField{Name: "worker", CollectionId: users.Id, MaxSelect: 1},
-		selectField(taxonomy.SessionKind, true),
+		&core.SelectField{Name: "kind", Values: []string{"street", "online", "unknown"}, MaxSelect: 1, Required: true},
 		&core.TextField{Name: "started_on", Required: true, Pattern: DatePattern},
-		selectField(taxonomy.Daypart, true),
-		selectField(taxonomy.Area, true),
-		selectField(taxonomy.Platforms, false),
+		&core.SelectField{Name: "daypart", Values: []string{"morning", "afternoon", "evening", "night", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "area", Values: []string{"rinkeby_kista", "spanga_tensta", "hasselby_vallingby", "bromma", "kungsholmen", "norrmalm", "ostermalm", "sodermalm", "enskede_arsta_vantor", "skarpnack", "farsta", "hagersten_alvsjo", "skarholmen", "other_municipality", "online_only", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "platforms", Values: []string{"sugar_dating", "escort_ads", "tinder", "instagram", "snapchat", "tiktok", "kik", "onlyfans", "telegram", "whatsapp", "other"}, MaxSelect: 11},
 		&core.NumberField{Name: "duration_minutes", OnlyInt: true, Min: f(0), Max: f(1440)},
 		&core.NumberField{Name: "persons_observed", OnlyInt: true, Min: f(0), Max: f(100000)},
 		&core.NumberField{Name: "ads_reviewed", OnlyInt: true, Min: f(0), Max: f(100000)},
 		&core.NumberField{Name: "messages_sent", OnlyInt: true, Min: f(0), Max: f(100000)},
-		&core.TextField{Name: "notes", Max: taxonomy.MaxNotes},
+		&core.TextField{Name: "notes", Max: 500},
 		&core.NumberField{Name: "seq", OnlyInt: true, Min: f(0)},
 		&core.AutodateField{Name: "created", OnCreate: true},
 		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
@@ -156,21 +152,27 @@ func createCollections(app core.App) error {
 		&core.RelationField{Name: "worker", CollectionId: users.Id, MaxSelect: 1},
 		&core.RelationField{Name: "session", CollectionId: sessions.Id, MaxSelect: 1},
 		&core.TextField{Name: "occurred_on", Required: true, Pattern: DatePattern},
-	)
-	for _, l := range taxonomy.ContactSingle {
-		contacts.Fields.Add(selectField(l, true))
-	}
-	for _, l := range taxonomy.ContactSets {
-		contacts.Fields.Add(selectField(l, false))
-	}
-	contacts.Fields.Add(
+		&core.SelectField{Name: "daypart", Values: []string{"morning", "afternoon", "evening", "night", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "channel", Values: []string{"street", "online", "police_operation", "walk_in", "phone", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "area", Values: []string{"rinkeby_kista", "spanga_tensta", "hasselby_vallingby", "bromma", "kungsholmen", "norrmalm", "ostermalm", "sodermalm", "enskede_arsta_vantor", "skarpnack", "farsta", "hagersten_alvsjo", "skarholmen", "other_municipality", "online_only", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "arena", Values: []string{"street", "apartment", "hotel", "massage_parlour", "buyers_home", "venue", "online_only", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "role", Values: []string{"sells_sex", "buys_sex", "at_risk", "relative", "professional", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "age_band", Values: []string{"under_15", "15_17", "18_20", "21_25", "26_35", "36_50", "over_50", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "gender", Values: []string{"woman", "man", "trans", "other", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "origin_region", Values: []string{"sweden", "nordic", "eu_eea", "europe_other", "africa", "asia", "latin_america", "north_america", "oceania", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "assessment", Values: []string{"none", "indicators", "suspected_trafficking", "suspected_exploitation", "unknown"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "platforms", Values: []string{"sugar_dating", "escort_ads", "tinder", "instagram", "snapchat", "tiktok", "kik", "onlyfans", "telegram", "whatsapp", "other"}, MaxSelect: 11},
+		&core.SelectField{Name: "indicators", Values: []string{"debt", "takes_earnings", "threats", "violence", "sexual_violence", "restricted_movement", "documents_withheld", "false_promises", "substances", "third_party_control", "recently_arrived", "no_shared_language", "homeless"}, MaxSelect: 13},
+		&core.SelectField{Name: "purposes", Values: []string{"sexual", "forced_labour", "exploitative_work", "begging", "crime", "military_service", "organ_removal", "forced_marriage", "other_distress"}, MaxSelect: 9},
+		&core.SelectField{Name: "actions", Values: []string{"information", "info_card", "support_talk", "harm_reduction", "referral_mika", "referral_kast", "referral_stodcentrum", "referral_barnahus", "referral_bup", "referral_health", "referral_rk", "referral_social_services", "referral_ngo", "sheltered_housing", "economic_support", "iom_return", "report_of_concern", "police_report", "declined"}, MaxSelect: 19},
+
 		&core.TextField{Name: "language", Max: 2, Pattern: `^[a-z]{2}$`},
 		&core.BoolField{Name: "interpreter"},
-		&core.NumberField{Name: "cards_given", OnlyInt: true, Min: f(0), Max: f(taxonomy.MaxCardsGiven)},
+		&core.NumberField{Name: "cards_given", OnlyInt: true, Min: f(0), Max: f(100)},
 		// person_key: HMAC of the person code; never returned (see the
 		// enrich hook that hides it even from superusers).
 		&core.TextField{Name: "person_key", Hidden: true, Max: 64},
-		&core.TextField{Name: "notes", Max: taxonomy.MaxNotes},
+		&core.TextField{Name: "notes", Max: 500},
 		&core.NumberField{Name: "seq", OnlyInt: true, Min: f(0)},
 		&core.AutodateField{Name: "created", OnCreate: true},
 		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},

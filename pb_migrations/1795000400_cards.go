@@ -6,8 +6,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"uppsok/taxonomy"
 )
 
 // ruleCardManager matches leads and admins, who print and manage cards.
@@ -35,8 +33,9 @@ func createCardCollections(app core.App) error {
 	pages.UpdateRule = ptr(ruleAdmin)
 	pages.DeleteRule = ptr(ruleAdmin)
 	pages.Fields.Add(
-		&core.SelectField{Name: "language", Values: taxonomy.PageLanguages.Values(), MaxSelect: 1, Required: true},
-		&core.SelectField{Name: "audience", Values: taxonomy.Audience.Values(), MaxSelect: 1, Required: true},
+		// Frozen: the page languages and audiences of release 1.
+		&core.SelectField{Name: "language", Values: []string{"sv", "en", "ro", "bg", "hu", "pl", "es", "ru", "uk", "th", "zh", "ar", "fa", "so", "ti"}, MaxSelect: 1, Required: true},
+		&core.SelectField{Name: "audience", Values: []string{"sells_sex", "buys_sex", "young", "trafficking"}, MaxSelect: 1, Required: true},
 		&core.TextField{Name: "title", Required: true, Max: 120, Presentable: true},
 		// body: plain text; a blank line starts a new paragraph.
 		&core.TextField{Name: "body", Required: true, Max: 6000},

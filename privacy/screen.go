@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Redacted replaces every piece of personal data the screen finds.
@@ -22,17 +23,24 @@ const (
 	KindEmail          Kind = "email"
 	KindLink           Kind = "link"
 	KindHandle         Kind = "handle"
+	KindName           Kind = "name"
 )
 
-// The detectors, most specific first. Each is matched on the text as it is
-// after the earlier detectors have redacted their finds.
+// The detectors, most specific first. They run on the normalised text (see
+// normalize); each find is masked before the next detector runs.
 var (
-	// emailRe also takes common obfuscations ("namn (at) example.se").
-	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(?:@|\s?[\(\[]\s?(?:at|snabel-a)\s?[\)\]]\s?)[a-z0-9\-]+(?:(?:\.|\s?[\(\[]\s?(?:dot|punkt)\s?[\)\]]\s?)[a-z0-9\-]+)+`)
+	// emailRe: an address with @, "snabel-a" or a bracketed "(at)", with or
+	// without a top-level domain ("anna@gmail" is still an address), dots
+	// written as "." or "(dot)" / "(punkt)".
+	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+(?:@|\s?[\(\[]\s?(?:at|snabel-?a)\s?[\)\]]\s?|\s+snabel-?a\s+)[a-z0-9\-]+(?:(?:\.|\s?[\(\[]\s?(?:dot|punkt)\s?[\)\]]\s?|\s+(?:dot|punkt)\s+)[a-z0-9\-]+)*`)
+	// emailWordRe: "anna at gmail dot com": "at" as a bare word needs a
+	// known top-level domain after it, so English prose ("met at Centralen.
+	// Then...") is left alone.
+	emailWordRe = regexp.MustCompile(`(?i)\b[a-z0-9._%+\-]+\s+at\s+[a-z0-9\-]+(?:(?:\.|\s+(?:dot|punkt)\s+)[a-z0-9\-]+)*(?:\.|\s+(?:dot|punkt)\s+)(?:` + tlds + `)\b`)
 
 	// linkRe: URLs, www. hosts and bare domains with a path
 	// ("instagram.com/namn", "t.me/namn").
-	linkRe = regexp.MustCompile(`(?i)(?:https?://|www\.)[^\s<>"']+|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|se|net|org|me|io|nu|eu|info|app|tv|co|ly|gg|ru|uk|de|no|dk|fi|pl|ro|bg|hu|ng)/[^\s<>"']*`)
+	linkRe = regexp.MustCompile(`(?i)(?:https?://|www\.)[^\s<>"'\x00]+|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:` + tlds + `)/[^\s<>"'\x00]*`)
 
 	// handleRe: an @handle not part of an e-mail address, and a profile named
 	// after a platform ("snap: namn", "insta namn123", "kik - namn").
@@ -47,50 +55,79 @@ var (
 	platformLooseRe = regexp.MustCompile(`(?i)\b(?:` + platformNames + `)\s+(?:är\s+|heter\s+|is\s+)?@?([\p{L}\p{N}_.]{2,40})`)
 
 	// pnrRe: Swedish personal identity and coordination numbers, with or
-	// without century and separator. Checked further in isPersonalNumber.
-	pnrRe = regexp.MustCompile(`(?:^|[^\p{N}])((?:19|20)?\d{6}[\-+ ]?\d{4})(?:[^\p{N}]|$)`)
+	// without century and separator, also spaced out ("19811218 - 9876",
+	// "81 12 18-98 76"). Checked further in isPersonalNumber.
+	pnrRe = regexp.MustCompile(`(?:^|[^\p{N}])((?:19|20)?\d{2} ?\d{2} ?\d{2}(?:\s{0,3}[\-+–]\s{0,3}|\s{0,3})\d{2} ?\d{2})(?:[^\p{N}]|$)`)
 
 	// phoneRe: Swedish and international phone numbers. A candidate starts
 	// with +, 00 or 0 and holds 7 to 15 digits with spaces, dashes, dots,
-	// slashes or parentheses between them. Checked further in isPhone.
-	phoneRe = regexp.MustCompile(`(?:^|[^\p{N}\p{L}+])((?:\+|00|0)[\d\(][\d \-./\(\)]{5,22}\d)`)
+	// slashes or parentheses between them (also one digit at a time).
+	// Checked further in isPhone.
+	phoneRe = regexp.MustCompile(`(?:^|[^\p{N}\p{L}+])((?:\+|00|0)[ \-]?[\d\(][\d \-./\(\)]{5,26}\d)`)
 )
+
+// tlds are the top-level domains a link without a scheme or an e-mail
+// written with a bare "at" must end in.
+const tlds = `com|se|net|org|me|io|nu|eu|info|app|tv|co|ly|gg|ru|uk|de|no|dk|fi|pl|ro|bg|hu|ng|es|it|fr|th|ua`
 
 // Screen finds personal data in free text and replaces each find with
 // Redacted. It returns the screened text and the kinds it found, sorted and
 // without duplicates. Text without finds is returned unchanged.
 //
+// The text is first normalised (digits of any script and full-width forms
+// to ASCII, a letter O among digits to zero), so that "٠٧٠١٢٣٤٥٦٧" or
+// "07O-123 45 67" is found like "070-123 45 67"; what is replaced is the
+// original text of each find.
+//
 // The screen errs towards removing: a note is for the team's own follow-up
 // and losing a number from it costs less than exposing a person.
 func Screen(text string) (string, []Kind) {
-	found := map[Kind]bool{}
-	out := text
 	hint := scanHints(text)
+	if !hint.any() {
+		return text, nil
+	}
+	n := normalize(text, hint)
+	if hint.wide || hint.letterO {
+		hint.digits = 0
+		for i := 0; i < len(n.text); i++ {
+			if n.text[i] >= '0' && n.text[i] <= '9' {
+				hint.digits++
+			}
+		}
+	}
+	sc := &scan{work: []byte(n.text), found: map[Kind]bool{}}
 
 	if hint.at || hint.atWord {
-		out = replaceAll(emailRe, out, 0, nil, KindEmail, found)
+		sc.run(emailRe, 0, nil, KindEmail)
+		sc.run(emailWordRe, 0, nil, KindEmail)
 	}
 	if hint.slash || hint.www {
-		out = replaceAll(linkRe, out, 0, nil, KindLink, found)
+		sc.run(linkRe, 0, nil, KindLink)
 	}
 	if hint.digits >= 7 {
-		out = replaceAll(pnrRe, out, 1, isPersonalNumber, KindPersonalNumber, found)
-		out = replaceAll(phoneRe, out, 1, isPhone, KindPhone, found)
+		sc.run(pnrRe, 1, isPersonalNumber, KindPersonalNumber)
+		sc.run(phoneRe, 1, isPhone, KindPhone)
 	}
 	if hint.platform {
-		out = replaceAll(platformNamedRe, out, 1, nil, KindHandle, found)
-		out = replaceAll(platformLooseRe, out, 1, isUserName, KindHandle, found)
+		sc.run(platformNamedRe, 1, nil, KindHandle)
+		sc.run(platformLooseRe, 1, isUserName, KindHandle)
 	}
 	if hint.at {
-		out = replaceAll(handleRe, out, 1, nil, KindHandle, found)
+		sc.run(handleRe, 1, nil, KindHandle)
+	}
+	if hint.name {
+		sc.names()
+	}
+	if len(sc.spans) == 0 {
+		return text, nil
 	}
 
-	kinds := make([]Kind, 0, len(found))
-	for k := range found {
+	kinds := make([]Kind, 0, len(sc.found))
+	for k := range sc.found {
 		kinds = append(kinds, k)
 	}
 	sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
-	return out, kinds
+	return n.redact(text, sc.spans), kinds
 }
 
 // hints are cheap facts about a text that rule detectors in or out, so that
@@ -99,67 +136,155 @@ func Screen(text string) (string, []Kind) {
 type hints struct {
 	digits                 int
 	at, atWord, slash, www bool
-	platform               bool
+	platform, name         bool
+	// wide: the text holds digits of other scripts or full-width forms, so
+	// it needs normalising; letterO: a letter O touches a digit.
+	wide, letterO bool
 }
 
-var platformWords = strings.Split(platformNames, "|")
+func (h hints) any() bool {
+	return h.digits >= 7 || h.at || h.atWord || h.slash || h.www || h.platform || h.name || h.letterO
+}
+
+// platformHintWords are the fixed prefixes of platformNames ("snap" of
+// "snap(?:chat)?"), for the pre-scan.
+var platformHintWords = func() []string {
+	var out []string
+	for _, w := range strings.Split(platformNames, "|") {
+		if p := strings.IndexAny(w, "(?"); p >= 0 {
+			w = w[:p]
+		}
+		out = append(out, w)
+	}
+	return out
+}()
+
+// hasWordPrefix reports whether a word of text starts with w (so "ig" is
+// found in "ig: namn" but not in "sig" or "vanligt").
+func hasWordPrefix(text, w string) bool {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i == 0 {
+			return true
+		}
+		r, _ := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return true
+		}
+		off = i + 1
+	}
+	return false
+}
 
 func scanHints(text string) hints {
 	var h hints
+	prevDigit := false
 	for i := 0; i < len(text); i++ {
-		switch c := text[i]; {
-		case c >= '0' && c <= '9':
+		c := text[i]
+		isDigit := c >= '0' && c <= '9'
+		switch {
+		case isDigit:
 			h.digits++
+			if i > 0 && (text[i-1] == 'O' || text[i-1] == 'o') {
+				h.letterO = true
+			}
 		case c == '@':
 			h.at = true
 		case c == '/':
 			h.slash = true
+		case (c == 'O' || c == 'o') && prevDigit:
+			h.letterO = true
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 {
+				h.wide = true
+				if r == 0xFF20 {
+					h.at = true
+				}
+				if r == 0xFF0F {
+					h.slash = true
+				}
+			}
+			if unicode.IsDigit(r) {
+				h.wide = true
+				h.digits++
+			}
+			i += size - 1
 		}
+		prevDigit = isDigit
 	}
 	lower := strings.ToLower(text)
-	h.www = strings.Contains(lower, "www.")
-	h.atWord = strings.Contains(lower, "at") && (strings.Contains(lower, "(") || strings.Contains(lower, "["))
-	for _, w := range platformWords {
-		// Names like "snap(?:chat)?" are matched on their fixed prefix.
-		if p := strings.IndexAny(w, "(?"); p >= 0 {
-			w = w[:p]
-		}
-		if strings.Contains(lower, w) {
+	h.www = strings.Contains(lower, "www.") || h.wide && strings.Contains(lower, "ｗｗｗ")
+	h.atWord = strings.Contains(lower, "at") && (strings.Contains(lower, "(") || strings.Contains(lower, "[") || strings.Contains(lower, " at ")) ||
+		strings.Contains(lower, "snabel")
+	for _, w := range platformHintWords {
+		if hasWordPrefix(lower, w) {
 			h.platform = true
 			break
+		}
+	}
+	for _, w := range nameWords {
+		if hasWordPrefix(lower, w) {
+			h.name = true
+			break
+		}
+	}
+	if h.wide {
+		// Full-width letters may spell any of the words above: decide on
+		// the normalised text.
+		n := normalize(text, hints{wide: true})
+		if n.text != text {
+			inner := scanHints(n.text)
+			inner.wide = true
+			inner.letterO = inner.letterO || h.letterO
+			if inner.digits < h.digits {
+				inner.digits = h.digits
+			}
+			return inner
 		}
 	}
 	return h
 }
 
-// replaceAll replaces submatch group of every match of re that passes check
-// (nil: every match) with Redacted.
-func replaceAll(re *regexp.Regexp, text string, group int, check func(string) bool, kind Kind, found map[Kind]bool) string {
-	idx := re.FindAllStringSubmatchIndex(text, -1)
-	if len(idx) == 0 {
-		return text
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range idx {
+// scan holds the normalised text being screened, with every find so far
+// masked by NUL bytes (which no detector matches and which separate
+// tokens), and the finds as byte ranges of the normalised text.
+type scan struct {
+	work  []byte
+	spans [][2]int
+	found map[Kind]bool
+}
+
+// run masks and records submatch group of every match of re that passes
+// check (nil: every match).
+func (sc *scan) run(re *regexp.Regexp, group int, check func(string) bool, kind Kind) {
+	text := string(sc.work)
+	for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
 		s, e := m[2*group], m[2*group+1]
-		if s < 0 || s < last {
+		if s < 0 || s == e {
 			continue
 		}
 		cand := text[s:e]
-		if cand == Redacted || strings.Contains(cand, Redacted) {
+		if strings.Contains(cand, Redacted) || strings.IndexByte(cand, 0) >= 0 {
 			continue
 		}
 		if check != nil && !check(cand) {
 			continue
 		}
-		b.WriteString(text[last:s])
-		b.WriteString(Redacted)
-		last = e
-		found[kind] = true
+		sc.mark(s, e, kind)
 	}
-	b.WriteString(text[last:])
-	return b.String()
+}
+
+func (sc *scan) mark(s, e int, kind Kind) {
+	for i := s; i < e; i++ {
+		sc.work[i] = 0
+	}
+	sc.spans = append(sc.spans, [2]int{s, e})
+	sc.found[kind] = true
 }
 
 func digitsOf(s string) string {

@@ -37,6 +37,36 @@ func TestScreenRemovesPersonalData(t *testing.T) {
 		{"kik equals", "KIK=bella", KindHandle, "bella"},
 		{"insta name with digits", "insta lisa92", KindHandle, "lisa92"},
 		{"telegram handle", "telegram heter anna_s", KindHandle, "anna_s"},
+		// Normalised before matching.
+		{"arabic-indic digits", "رقمها ٠٧٠١٢٣٤٥٦٧ قالت", KindPhone, "٠٧٠١٢٣٤٥٦٧"},
+		{"extended arabic-indic", "nr ۰۷۰-۱۲۳ ۴۵ ۶۷", KindPhone, "۱۲۳"},
+		{"full-width digits", "ring ０７０１２３４５６７", KindPhone, "０７０１２３４５６７"},
+		{"full-width e-mail", "ａｎｎａ＠ｇｍａｉｌ．ｃｏｍ", KindEmail, "ａｎｎａ"},
+		{"spaced pnr", "pnr 19811218 - 9876 sa hon", KindPersonalNumber, "9876"},
+		{"pnr in pairs", "81 12 18-98 76", KindPersonalNumber, "98 76"},
+		{"spaced phone digits", "0 7 0 1 2 3 4 5 6 7", KindPhone, "1 2 3 4"},
+		{"letter O in phone", "ring O7O-123 45 67", KindPhone, "O7O-123"},
+		{"letter O in pnr", "pnr 9OO1O1-OO17", KindPersonalNumber, "OO17"},
+		{"e-mail in words", "anna at gmail dot com", KindEmail, "gmail"},
+		{"e-mail in words, punkt", "lisa.k at hotmail punkt se", KindEmail, "hotmail"},
+		{"snabel-a", "anna snabel-a gmail", KindEmail, "gmail"},
+		{"e-mail without tld", "mejla anna@gmail imorgon", KindEmail, "anna@gmail"},
+		// Names introduced by a phrase.
+		{"heter", "Hon heter Ahmed och är 17.", KindName, "Ahmed"},
+		{"heter lower case after hon", "hon heter ahmed", KindName, "ahmed"},
+		{"heter two names", "Killen heter Ali Hassan, bor i Tensta", KindName, "Hassan"},
+		{"sentence start", "Heter Lina. 19 år.", KindName, "Lina"},
+		{"som heter", "en kille som heter Omar var med", KindName, "Omar"},
+		{"kallas", "Hon kallas Bella på jobbet", KindName, "Bella"},
+		{"kallar sig", "kallar sig Destiny", KindName, "Destiny"},
+		{"namnet är", "namnet är Sara", KindName, "Sara"},
+		{"hennes namn är", "hennes namn är maria", KindName, "maria"},
+		{"namn colon", "Namn: Fatima", KindName, "Fatima"},
+		{"her name is", "her name is Maria", KindName, "Maria"},
+		{"is called", "she is called Joy", KindName, "Joy"},
+		{"calls herself", "calls herself Angel", KindName, "Angel"},
+		{"goes by", "goes by Precious", KindName, "Precious"},
+		{"quoted", "Tjejen heter \"Mimi\"", KindName, "Mimi"},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
@@ -74,6 +104,25 @@ func TestScreenKeepsOrdinaryText(t *testing.T) {
 		"Kl 0600-1200 ungefär, rum 1204.",
 		"Årtal 1998 och 2003 nämndes.",
 		"E-post saknas, telefon saknas.",
+		"Stället heter Relax Spa och ligger på Vasagatan 12.",
+		"Massagestället heter Golden Hands, öppet 10-22.",
+		"Annonsen heter \"Ny i stan\", 25 år, pris 1 500 kr/timme.",
+		"Vad heter stället? Hon visste inte.",
+		"Hon heter något annat på sidan, sa hon.",
+		"jag heter inte mitt riktiga namn på jobbet",
+		"Det kallas sugardejting på sidan.",
+		"Salongen heter Zen Garden men kallas \"Zen\" av alla.",
+		"Namnet på stället är Oasen.",
+		"Vi ses at 5, said she, at Centralen. Then home.",
+		"Buss 4 mot Odenplan, 10 min.",
+		"Kostade 2O kr? Nej, 20 kr.",
+		"Oslo 2026, Oxelösund 1998.",
+		"O 5 eller 6 personer.",
+		"Skuld 1 200 000 kr, 150 000 kvar.",
+		"Pass 2026-12-03 kl 10.00-12.00 och 2026-12-04 kl 13.00.",
+		"Kl 21 - 03 ute, 14 kontakter.",
+		"٣ نساء في الشارع", // three women in the street (one digit)
+		"Möte 5/12 kl 1015, rum 312.",
 		"",
 	}
 	for _, in := range keep {
@@ -108,6 +157,8 @@ func FuzzScreen(f *testing.F) {
 	for _, s := range []string{
 		"19900101-0017", "070-123 45 67", "anna@example.se", "@lisa_92", "snap: x",
 		"https://a.se/b", "2026-11-27 18.30", "+46 (0)8 123 45", "[borttaget]", "ring 0046-8-1234567",
+		"٠٧٠١٢٣٤٥٦٧", "０７０１２３４５６７", "19811218 - 9876", "O7O-123 45 67", "anna at gmail dot com",
+		"Hon heter Ahmed", "Stället heter Oasen", "namnet är Sara", "her name is Maria", "x@y",
 	} {
 		f.Add(s)
 	}

@@ -8,8 +8,12 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 go test ./field/ -run '^$' -bench 'PushHTTP|RawInsert|AppSave|PocketBaseBatch|FirstPull20k' \
   -benchtime "${BENCHTIME:-20x}" -cpuprofile "$out/cpu.prof" -o "$out/field.test" | tee "$out/bench.txt"
-# The 200-tablet run sets up 200 enrolled devices: once is enough.
-go test ./field/ -run '^$' -bench 'Tablets200' -benchtime 1x | tee -a "$out/bench.txt"
+# The real binary as its own process, built once: 200 tablets at once
+# (push 50 + first pull), first-pull bytes per contact plain and gzip, and
+# the extra RSS of a streamed first pull of a 100,000-contact window.
+go build -o "$out/uppsok" .
+npm ci --prefix tools/browser --no-audit --no-fund >/dev/null
+go run ./tools/loadtest --bin "$out/uppsok" ${LOADTEST_FLAGS:-} | tee "$out/load.txt"
 
 rate() { awk -v name="$1" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)=="contacts/s") print $i }' "$out/bench.txt"; }
 metric() { awk -v name="$1" -v unit="$2" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)==unit) print $i }' "$out/bench.txt"; }
@@ -23,7 +27,11 @@ awk -v p="$push" -v r="$raw" -v s="$save" -v b="$batch" -v f="$pull" 'BEGIN {
   printf "PocketBase /api/batch    %8.0f contacts/s   push/batch = %.2f\n", b, p/b
   printf "first pull of 20,000     %8.0f contacts/s\n", f
 }'
-echo "200 tablets (push 50 + pull): p50 $(metric Tablets200 p50-ms) ms, p99 $(metric Tablets200 p99-ms) ms, peak heap $(metric Tablets200 peak-heap-MiB) MiB"
+load() { awk -v k="$1" '$1 == k { print $2 }' "$out/load.txt"; }
+echo "$(load tablets) tablets at once (push 50 + pull), real binary: p50 $(load tablets-p50-ms) ms, p99 $(load tablets-p99-ms) ms, errors $(load tablets-errors), server peak RSS $(load tablets-peak-rss-mib) MiB"
+echo "first pull of $(load pull-contacts) contacts: $(load pull-bytes-per-contact-plain) bytes/contact plain, $(load pull-bytes-per-contact-gzip) gzip"
+echo "field app's first sync of $(load weak-link-contacts) contacts over 1.6 Mbit/s, 150 ms (Chromium emulation): $(load weak-link-seconds) s"
+echo "streamed first pull of $(load stream-contacts) contacts: server RSS +$(load stream-extra-rss-mib) MiB"
 
 # Lägesbild: a whole year from 1,000,000 contacts vs one raw GROUP BY pass.
 go test ./exports/ -run '^$' -bench 'Lagesbild1M' -benchtime 3x -timeout 60m | tee -a "$out/bench.txt"

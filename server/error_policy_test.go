@@ -11,6 +11,7 @@ import (
 
 	"uppsok/internal/apierr"
 	"uppsok/internal/testenv"
+	"uppsok/taxonomy"
 )
 
 // TestErrorPolicy checks, per route class, that a client fault gets 400
@@ -68,6 +69,17 @@ func TestErrorPolicy(t *testing.T) {
 			internal: call{"GET", "/api/cards/sheet.pdf?campaign=H%C3%B6st", nil},
 		},
 		{
+			class: "records API",
+			who: func(t *testing.T, env *testenv.Env) string {
+				_, tok := env.User(t, "adm@example.se", "admin", "")
+				return tok
+			},
+			fault: call{"POST", "/api/collections/contacts/records", map[string]any{"team_id": "mika", "occurred_on": "igår"}},
+			// Every save of a contact takes a cursor value.
+			broken:   "_uppsok_cursor",
+			internal: call{"POST", "/api/collections/contacts/records", map[string]any{"team_id": "mika", "occurred_on": "2026-01-02"}},
+		},
+		{
 			class: "console",
 			who: func(t *testing.T, env *testenv.Env) string {
 				_, tok := env.User(t, "adm@example.se", "admin", "")
@@ -83,8 +95,18 @@ func TestErrorPolicy(t *testing.T) {
 			env := testenv.NewWith(t, testenv.Options{RequestLogs: true})
 			tok := sc.who(t, env)
 			fix := func(c call) call {
-				if m, ok := c.body.(map[string]any); ok && m["team_id"] != nil {
-					m["team_id"] = env.TeamID(t, "mika")
+				m, ok := c.body.(map[string]any)
+				if !ok || m["team_id"] == nil {
+					return c
+				}
+				m["team_id"] = env.TeamID(t, "mika")
+				if strings.HasPrefix(c.path, "/api/collections/contacts/") {
+					// A contact: the team under its field name, every code unknown.
+					m["team"] = m["team_id"]
+					delete(m, "team_id")
+					for _, l := range taxonomy.ContactSingle {
+						m[l.Name] = taxonomy.Unknown
+					}
 				}
 				return c
 			}
@@ -95,7 +117,9 @@ func TestErrorPolicy(t *testing.T) {
 			if status != http.StatusBadRequest {
 				t.Errorf("client fault %s %s: %d %s, want 400", c.method, c.path, status, body)
 			}
-			if msg == "" || strings.Contains(msg, "Something went wrong") || strings.Contains(strings.ToLower(msg), "sql") {
+			// PocketBase's record API names the wrong field in data.
+			namesField := strings.HasPrefix(msg, "Failed to") && strings.Contains(string(body), `"validation_`)
+			if msg == "" || strings.Contains(msg, "Something went wrong") || (strings.Contains(msg, "Failed to") && !namesField) || strings.Contains(strings.ToLower(msg), "sql") {
 				t.Errorf("client fault %s %s: message %q is not a plain explanation", c.method, c.path, msg)
 			}
 

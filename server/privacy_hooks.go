@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"uppsok/internal/apierr"
 	"uppsok/privacy"
 )
 
@@ -71,7 +72,7 @@ func registerPrivacyHooks(app core.App, a *App) {
 	writeHook := func(e *core.RecordRequestEvent) error {
 		info, err := e.RequestInfo()
 		if err != nil {
-			return err
+			return apierr.Internal(err)
 		}
 		// Server-owned: restore whatever the body tried to set.
 		orig := e.Record.Original()
@@ -79,7 +80,7 @@ func registerPrivacyHooks(app core.App, a *App) {
 		if code, ok := info.Body["person_code"].(string); ok && strings.TrimSpace(code) != "" {
 			h, err := a.Hasher()
 			if err != nil {
-				return err
+				return apierr.Internal(err)
 			}
 			e.Record.Set("person_key", h.Hash(code))
 		}

@@ -6,6 +6,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"uppsok/field"
 	fieldapp "uppsok/field/app"
 	"uppsok/followups"
+	"uppsok/gallring"
 	"uppsok/internal/apierr"
 	_ "uppsok/pb_migrations" // registers the Go migrations
 	"uppsok/privacy"
@@ -37,6 +39,9 @@ type Options struct {
 	HooksPoolSize int
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// StartLog receives the start messages meant for whoever runs the
+	// service, such as which JS hooks were loaded (nil = os.Stderr).
+	StartLog io.Writer
 }
 
 // App holds the services Register wired, for commands and tests.
@@ -46,6 +51,8 @@ type App struct {
 	Console *console.Service
 	// Settings are the start-up settings Register was given or read.
 	Settings settings.Settings
+	// Gallring is the retention configuration (for the gallring command).
+	Gallring gallring.Config
 
 	hasherOnce sync.Once
 	hasher     *privacy.Hasher
@@ -107,7 +114,11 @@ func Register(app core.App, opts Options) (*App, error) {
 		hooksDir = filepath.Join(app.DataDir(), "../pb_hooks") // jsvm's default
 	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		logHooks(se.App, hooksDir, os.Stderr)
+		w := opts.StartLog
+		if w == nil {
+			w = os.Stderr
+		}
+		logHooks(se.App, hooksDir, w)
 		return se.Next()
 	})
 
@@ -138,7 +149,7 @@ func Register(app core.App, opts Options) (*App, error) {
 
 	a.Cards = cards.Register(app, cards.Config{Now: opts.Now, QuickExitURL: set.QuickExitURL})
 	fieldapp.Register(app)
-	a.Console = console.Register(app, console.Config{Now: opts.Now})
+	a.Console = console.Register(app, console.Config{Now: opts.Now, StartLog: opts.StartLog})
 
 	fieldCfg := field.Config{
 		WindowDays:    set.FieldWindowDays,
@@ -163,5 +174,16 @@ func Register(app core.App, opts Options) (*App, error) {
 	if err := exports.Register(app, exports.Config{K: set.LagesbildK, Now: opts.Now}); err != nil {
 		return nil, err
 	}
+
+	gcfg := gallring.Config{
+		NotesMonths:    set.GallringNotesMonths,
+		PersonKeyYears: set.GallringPersonKeyYears,
+		FollowUpYears:  set.GallringFollowUpYears,
+		EnrollmentDays: set.GallringEnrollmentDays,
+		WindowDays:     set.FieldWindowDays,
+		Now:            opts.Now,
+	}
+	a.Gallring = gcfg
+	gallring.Register(app, gcfg)
 	return a, nil
 }

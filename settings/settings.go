@@ -44,6 +44,18 @@ const (
 	DefaultHooksDir = ""
 	// PersonKeyBytes is the length of a person-code key.
 	PersonKeyBytes = 32
+	// DefaultGallringNotesMonths: notes of contacts and sessions are cleared
+	// this many months after the day they concern (package gallring).
+	DefaultGallringNotesMonths = 6
+	// DefaultGallringPersonKeyYears: person hashes are cleared this many
+	// years after the contact.
+	DefaultGallringPersonKeyYears = 5
+	// DefaultGallringFollowUpYears: follow-ups are deleted this many years
+	// after they were done.
+	DefaultGallringFollowUpYears = 5
+	// DefaultGallringEnrollmentDays: used or expired enrollment codes are
+	// deleted this many days after use or expiry.
+	DefaultGallringEnrollmentDays = 30
 )
 
 // Settings are the start-up settings. Packages receive the values they need
@@ -64,6 +76,12 @@ type Settings struct {
 	HooksDir string
 	// DebugErrors also prints unexpected sync errors to stderr.
 	DebugErrors bool
+	// GallringNotesMonths, GallringPersonKeyYears, GallringFollowUpYears
+	// and GallringEnrollmentDays are the retention periods (gallring).
+	GallringNotesMonths    int
+	GallringPersonKeyYears int
+	GallringFollowUpYears  int
+	GallringEnrollmentDays int
 }
 
 // Default returns the settings with every default value.
@@ -74,6 +92,11 @@ func Default() Settings {
 		LagesbildK:      DefaultLagesbildK,
 		QuickExitURL:    DefaultQuickExitURL,
 		HooksDir:        DefaultHooksDir,
+
+		GallringNotesMonths:    DefaultGallringNotesMonths,
+		GallringPersonKeyYears: DefaultGallringPersonKeyYears,
+		GallringFollowUpYears:  DefaultGallringFollowUpYears,
+		GallringEnrollmentDays: DefaultGallringEnrollmentDays,
 	}
 }
 
@@ -146,6 +169,10 @@ var Vars = []Var{
 		},
 		Show: func(s Settings) string { return strconv.FormatBool(s.DebugErrors) },
 	},
+	intVar("UPPSOK_GALLRING_NOTES_MONTHS", func(s *Settings) *int { return &s.GallringNotesMonths }, 1, 0),
+	intVar("UPPSOK_GALLRING_PERSON_KEY_YEARS", func(s *Settings) *int { return &s.GallringPersonKeyYears }, 1, 0),
+	intVar("UPPSOK_GALLRING_FOLLOWUP_YEARS", func(s *Settings) *int { return &s.GallringFollowUpYears }, 1, 0),
+	intVar("UPPSOK_GALLRING_ENROLLMENT_DAYS", func(s *Settings) *int { return &s.GallringEnrollmentDays }, 1, 0),
 }
 
 // intVar is an integer variable with a minimum and (when max > 0) a maximum.

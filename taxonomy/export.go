@@ -24,6 +24,12 @@ func JSON() ([]byte, error) {
 	}
 	add(SessionKind)
 	add(PageLanguages)
+	// The list of schemas 1–2: no field of a contact since schema 3, but
+	// still a lägesbild dimension, a follow-up's old copy, and what records
+	// an updated app saved before its update hold (field/app/src/schema3.js
+	// maps them like the server).
+	add(Indicators)
+	out["assessment_precedence"] = AssessmentPrecedence
 	out["max_notes"] = MaxNotes
 	out["max_cards_given"] = MaxCardsGiven
 	b, err := json.MarshalIndent(out, "", "  ")

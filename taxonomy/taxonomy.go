@@ -94,6 +94,7 @@ var (
 		{"police_operation", "Vid polisinsats", "During police operation"},
 		{"walk_in", "Besök på mottagning", "Walk-in"},
 		{"phone", "Telefon", "Phone"},
+		{"email_chat", "E-post eller chatt", "E-mail or chat"},
 		unknown("Okänd", "Unknown"),
 	}}
 
@@ -181,7 +182,19 @@ var (
 		{"indicators", "Indikatorer finns", "Indicators present"},
 		{"suspected_trafficking", "Misstänkt människohandel (BrB 4:1a)", "Suspected trafficking (Penal Code 4:1a)"},
 		{"suspected_exploitation", "Misstänkt människoexploatering (BrB 4:1b)", "Suspected exploitation (Penal Code 4:1b)"},
+		{"suspected_child_sex_purchase", "Misstänkt köp av sexuell handling av barn (BrB 6:9)", "Suspected purchase of a sexual act from a child (Penal Code 6:9)"},
+		{"suspected_procuring", "Misstänkt koppleri (BrB 6:12)", "Suspected procuring (Penal Code 6:12)"},
 		unknown("Ej bedömt", "Not assessed"),
+	}}
+
+	// Interpreting is how the conversation was interpreted (schema 3; it
+	// replaces the yes/no interpreter of schemas 1 and 2).
+	Interpreting = List{Name: "interpreting", Codes: []Code{
+		{"none", "Ingen tolk", "No interpreter"},
+		{"professional", "Tolk via tolkförmedling", "Professional interpreter (agency)"},
+		{"other_person", "Annan person tolkade", "Another person interpreted"},
+		{"used_unspecified", "Tolk, slag ej angivet", "Interpreter, kind not recorded"},
+		unknown("Ej noterat", "Not recorded"),
 	}}
 
 	// SessionKind is the kind of an outreach session (uppsökande pass).
@@ -208,6 +221,9 @@ var (
 		{"other", "Annan plattform", "Other platform"},
 	}}
 
+	// Indicators is the list of schemas 1 and 2, split in schema 3 into
+	// Control and Vulnerabilities (see SplitIndicators). It is no longer a
+	// field of the record; old clients still send and receive it.
 	Indicators = List{Name: "indicators", Multi: true, Codes: []Code{
 		{"debt", "Skuld", "Debt"},
 		{"takes_earnings", "Annan tar inkomsten", "Someone else takes the earnings"},
@@ -222,6 +238,59 @@ var (
 		{"recently_arrived", "Nyligen anländ", "Recently arrived"},
 		{"no_shared_language", "Inget gemensamt språk", "No shared language"},
 		{"homeless", "Saknar bostad", "Homeless"},
+	}}
+
+	// Control is the means of control (HTCDS MethodsOfControl).
+	Control = List{Name: "control", Multi: true, Codes: []Code{
+		{"debt", "Skuld", "Debt"},
+		{"takes_earnings", "Annan tar inkomsten", "Someone else takes the earnings"},
+		{"threats", "Hot", "Threats"},
+		{"violence", "Fysiskt våld", "Physical violence"},
+		{"sexual_violence", "Sexuellt våld", "Sexual violence"},
+		{"psychological_abuse", "Psykiskt våld", "Psychological abuse"},
+		{"restricted_movement", "Begränsad rörelsefrihet", "Restricted movement"},
+		{"documents_withheld", "Saknar egna id-handlingar", "Identity documents withheld"},
+		{"false_promises", "Falska löften", "False promises"},
+		{"substances", "Droger som kontrollmedel", "Substances used for control"},
+		{"third_party_control", "Tredje part annonserar eller styr", "Third party advertises or controls"},
+		{"restricts_financial_access", "Begränsar tillgång till egna pengar", "Restricts access to own money"},
+		{"restricts_medical_care", "Begränsar tillgång till vård", "Restricts access to medical care"},
+		{"excessive_working_hours", "Orimligt långa arbetstider", "Excessive working hours"},
+		{"withholds_necessities", "Undanhåller mat, sömn eller annat nödvändigt", "Withholds food, sleep or other necessities"},
+		{"threat_of_authorities", "Hotar med myndigheter", "Threatens with the authorities"},
+	}}
+
+	// Vulnerabilities are the person's circumstances (HTCDS Vulnerabilities).
+	// Health, disability and sexual orientation are deliberately not
+	// recorded: the lägesbild does not need them and they are special
+	// categories of personal data.
+	Vulnerabilities = List{Name: "vulnerabilities", Multi: true, Codes: []Code{
+		{"recently_arrived", "Nyligen anländ", "Recently arrived"},
+		{"no_shared_language", "Inget gemensamt språk", "No shared language"},
+		{"homeless", "Saknar bostad", "Homeless"},
+		{"economic_hardship", "Ekonomisk utsatthet", "Economic hardship"},
+		{"substance_use", "Eget missbruk", "Substance use"},
+		{"earlier_sexual_abuse", "Tidigare sexuella övergrepp", "Earlier sexual abuse"},
+		{"self_harm_through_sex", "Sex som självskada", "Self-harm through sex"},
+	}}
+
+	// RiskGroups are the groups of children the action plan names.
+	RiskGroups = List{Name: "risk_groups", Multi: true, Codes: []Code{
+		{"unaccompanied", "Ensamkommande barn", "Unaccompanied child"},
+		{"placed_in_care", "Placerat barn (HVB, familjehem, SiS)", "Child placed in care"},
+		{"eu_minor", "Barn från annat EU-land", "Child from another EU country"},
+		{"street_environment", "Barn i gatumiljö", "Child in the street environment"},
+		{"accompanying_child", "Medföljande barn", "Accompanying child"},
+		{"married_child", "Gift barn", "Married child"},
+	}}
+
+	// Compensation is what was given for sex.
+	Compensation = List{Name: "compensation", Multi: true, Codes: []Code{
+		{"money", "Pengar", "Money"},
+		{"drugs", "Droger", "Drugs"},
+		{"place_to_sleep", "Sovplats", "A place to sleep"},
+		{"material_things", "Saker (kläder, telefon, presenter)", "Material things (clothes, phone, gifts)"},
+		{"other", "Annat", "Other"},
 	}}
 
 	Purposes = List{Name: "purposes", Multi: true, Codes: []Code{
@@ -253,6 +322,13 @@ var (
 		{"sheltered_housing", "Skyddat boende", "Sheltered housing"},
 		{"economic_support", "Ekonomiskt bistånd", "Financial assistance"},
 		{"iom_return", "IOM återvändandeprogram", "IOM return programme"},
+		{"sip", "Samordnad individuell plan (SIP)", "Coordinated individual plan (SIP)"},
+		{"referral_rvt", "Hänvisning RVT", "Referral to RVT"},
+		{"referral_ungdomsjouren", "Hänvisning Ungdomsjouren", "Referral to Ungdomsjouren"},
+		{"referral_preventell", "Hänvisning Preventell", "Referral to Preventell"},
+		{"stop_buying_counselling", "Samtal för att sluta köpa sex (KAST)", "Counselling to stop buying sex (KAST)"},
+		{"guardian_application", "Ansökan om god man eller särskilt förordnad vårdnadshavare", "Application for a guardian"},
+		{"referral_migration_agency", "Hänvisning Migrationsverket", "Referral to the Migration Agency"},
 		{"report_of_concern", "Orosanmälan", "Report of concern"},
 		{"police_report", "Polisanmälan", "Police report"},
 		{"declined", "Avböjde stöd", "Declined support"},
@@ -260,10 +336,10 @@ var (
 )
 
 // ContactSingle lists the single-choice fields of a contact in record order.
-var ContactSingle = []List{Daypart, Channel, Area, Arena, Role, AgeBand, Gender, OriginRegion, Assessment}
+var ContactSingle = []List{Daypart, Channel, Area, Arena, Role, AgeBand, Gender, OriginRegion, Interpreting, Assessment}
 
 // ContactSets lists the multiple-choice fields of a contact in record order.
-var ContactSets = []List{Platforms, Indicators, Purposes, Actions}
+var ContactSets = []List{Platforms, Control, Vulnerabilities, RiskGroups, Compensation, Purposes, Actions}
 
 // MaxNotes is the longest free-text note, in characters.
 const MaxNotes = 500

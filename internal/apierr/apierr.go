@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -42,6 +43,14 @@ func (e *InputError) Error() string { return e.msg }
 //	apierr.Input("inga kort / no cards")
 func Input(format string, args ...any) error {
 	return &InputError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Internal marks err as an internal failure where PocketBase would turn a
+// plain error into 400: in record hooks, whose errors the record API
+// answers with 400 unless they are an API error. The policy logs err and
+// answers 500 with no detail.
+func Internal(err error) error {
+	return apis.NewInternalServerError(InternalMessage, err)
 }
 
 // MiddlewareID names the middleware (PocketBase's hook id).
@@ -72,7 +81,11 @@ func Register(app core.App, debug bool, stderr io.Writer) {
 func Classify(e *core.RequestEvent, err error, debug bool, stderr io.Writer) error {
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) {
-		return apiErr
+		raw, internal := apiErr.RawData().(error)
+		if apiErr.Status < http.StatusInternalServerError || !internal {
+			return apiErr
+		}
+		err = raw // an internal failure marked by Internal (or PocketBase): logged below
 	}
 	var in *InputError
 	if errors.As(err, &in) {

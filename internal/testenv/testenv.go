@@ -49,6 +49,11 @@ type Options struct {
 	Plain bool
 	// HooksDir is the pb_hooks folder to load ("" = the repository's).
 	HooksDir string
+	// DataDir opens a copy of this data dir instead of an empty one, the
+	// way `uppsok serve` opens an existing install: a plain BaseApp,
+	// Register first, then bootstrap and migrations with every hook bound.
+	// For upgrade tests.
+	DataDir string
 }
 
 // RepoRoot returns the repository root directory.
@@ -65,7 +70,39 @@ func NewWith(tb testing.TB, opts Options) *Env {
 	tb.Helper()
 	var app core.App
 	var testApp *tests.TestApp
-	if opts.Plain {
+	var up *server.App
+	hooksDir := opts.HooksDir
+	if hooksDir == "" {
+		hooksDir = filepath.Join(RepoRoot(), "pb_hooks")
+	}
+	register := func(app core.App) *server.App {
+		up, err := server.Register(app, server.Options{
+			HooksDir:      hooksDir,
+			HooksPoolSize: 2,
+			Now:           opts.Now,
+			StartLog:      io.Discard, // the hooks are those of the repository (or Options.HooksDir)
+		})
+		if err != nil {
+			tb.Fatalf("register: %v", err)
+		}
+		return up
+	}
+	if opts.DataDir != "" {
+		dir := tb.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(opts.DataDir)); err != nil {
+			tb.Fatalf("copy data dir: %v", err)
+		}
+		base := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+		up = register(base)
+		if err := base.Bootstrap(); err != nil {
+			tb.Fatalf("bootstrap: %v", err)
+		}
+		if err := base.RunAllMigrations(); err != nil {
+			tb.Fatalf("migrations: %v", err)
+		}
+		base.Settings().Logs.MaxDays = 0
+		app = base
+	} else if opts.Plain {
 		base := core.NewBaseApp(core.BaseAppConfig{DataDir: tb.TempDir()})
 		if err := base.Bootstrap(); err != nil {
 			tb.Fatalf("bootstrap: %v", err)
@@ -89,18 +126,13 @@ func NewWith(tb testing.TB, opts Options) *Env {
 			app.ResetBootstrapState()
 		}
 	}
-	hooksDir := opts.HooksDir
-	if hooksDir == "" {
-		hooksDir = filepath.Join(RepoRoot(), "pb_hooks")
-	}
-	up, err := server.Register(app, server.Options{
-		HooksDir:      hooksDir,
-		HooksPoolSize: 2,
-		Now:           opts.Now,
-	})
-	if err != nil {
-		cleanup()
-		tb.Fatalf("register: %v", err)
+	if up == nil {
+		tb.Cleanup(func() {
+			if up == nil {
+				cleanup()
+			}
+		})
+		up = register(app)
 	}
 	app.Settings().RateLimits.Enabled = opts.RateLimits
 	if opts.RequestLogs {

@@ -33,10 +33,15 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 // bypassCSP lets the test inject axe-core into the app's strict CSP.
-const newContext = (width, height) => browser.newContext({ viewport: { width, height }, bypassCSP: true });
+// Generous timeouts: the machine may be busy (no wall-clock limit is asserted).
+async function newContext(width, height) {
+  const ctx = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+  ctx.setDefaultTimeout(90000);
+  return ctx;
+}
 
 const waiting = (page) => page.$eval("#sync-status", (el) => Number(el.dataset.waiting));
-async function waitWaiting(page, n, timeout = 30000) {
+async function waitWaiting(page, n, timeout = 90000) {
   await page.waitForFunction((n) => { const el = document.querySelector("#sync-status"); return el && Number(el.dataset.waiting) === n && !el.textContent.includes("Synkar"); }, n, { timeout });
 }
 async function signIn(page, email) {
@@ -60,7 +65,7 @@ async function logContact(page, age, gender) {
 async function syncNow(page) {
   const before = await page.$eval("#sync-status", (el) => Number(el.dataset.syncedAt));
   await page.click("#sync-now");
-  await page.waitForFunction((b) => { const el = document.querySelector("#sync-status"); return el && Number(el.dataset.syncedAt) > b; }, before, { timeout: 30000 });
+  await page.waitForFunction((b) => { const el = document.querySelector("#sync-status"); return el && Number(el.dataset.syncedAt) > b; }, before, { timeout: 90000 });
 }
 const local = (page, table) => page.evaluate((t) => window.uppsok.store.all(t), table);
 const pick = (r) => ({ cards_given: r.cards_given, actions: JSON.parse(r.actions).sort() });
@@ -120,7 +125,7 @@ async function lastSaved(page) {
   const id = await page.evaluate(() => window.uppsok.state.lastSaved);
   const r = (await local(page, "contacts")).find((c) => c.id === id);
   return { id, age_band: r.age_band, gender: r.gender, role: r.role, assessment: r.assessment, channel: r.channel, arena: r.arena,
-    actions: JSON.parse(r.actions).sort(), indicators: JSON.parse(r.indicators).sort(), cards_given: r.cards_given, occurred_on: r.occurred_on, session_id: r.session_id };
+    actions: JSON.parse(r.actions).sort(), indicators: [...JSON.parse(r.control), ...JSON.parse(r.vulnerabilities)].sort() /* schema 3: the old indicators */, cards_given: r.cards_given, occurred_on: r.occurred_on, session_id: r.session_id };
 }
 const liveRegions = (page) => page.$$eval("[aria-live],[role=status],[role=alert],[role=log]", (l) => l.map((e) => e.id || e.tagName));
 
@@ -147,6 +152,7 @@ try {
   await axe(a, "form, child, notes warning");
   await a.click("#cancel");
   await a.click("#discard");
+  await a.waitForSelector("#new-contact"); // the draft is cleared in IndexedDB by then
   await a.reload();
   await a.waitForSelector("#new-contact");
   out.waitingAfterReload = await waiting(a);
@@ -206,6 +212,8 @@ try {
   await a.click("#save-contact");
   b.once("dialog", (d) => d.accept());
   await b.click(`#recent li[data-id="${y}"] button.danger`);
+  // The delete is pushed once B no longer holds the record at all.
+  await b.waitForFunction(async (y) => !(await window.uppsok.store.get("contacts", y)), y, { timeout: 90000, polling: 200 });
   await waitWaiting(b, 0);
   await ctxA.setOffline(false);
   await syncNow(a);
@@ -288,7 +296,7 @@ try {
       await p.click('[data-field=gender] [data-code="woman"]');
       await p.click('[data-field=role] [data-code="sells_sex"]');
       await p.click('[data-field=assessment] [data-code="indicators"]');
-      await p.click('[data-field=indicators] [data-code="homeless"]');
+      await p.click('[data-field=vulnerabilities] [data-code="homeless"]');
       await p.click('[data-field=actions] [data-code="report_of_concern"]');
       res.childTel = await p.$$eval("#child-warning a", (l) => l.map((a) => a.getAttribute("href")));
       await p.screenshot({ path: `${outDir}/app_contact_c_${S}.png`, fullPage: true });
@@ -297,7 +305,7 @@ try {
     });
     await p.waitForSelector("#new-contact");
     res.savedC = await lastSaved(p);
-    await p.waitForFunction(() => document.querySelector("#sync-status").textContent.includes("uppföljning"), null, { timeout: 30000 });
+    await p.waitForFunction(() => document.querySelector("#sync-status").textContent.includes("uppföljning"), null, { timeout: 90000 });
     res.followupToast = await p.textContent("#sync-status");
 
     // (a) by keyboard: Tab, Shift+Tab, arrows, Space and Enter all count.
@@ -328,6 +336,7 @@ try {
 
     // A draft survives a reload (nothing is lost when the page goes away).
     await p.click('[data-field=age_band] [data-code="21_25"]');
+    await p.waitForFunction(async () => { const d = await window.uppsok.store.meta("draft"); return d && d.f.age_band === "21_25"; }, null, { polling: 100 });
     await p.reload();
     await p.waitForSelector("#contact-form");
     res.draftAfterReload = await p.getAttribute('[data-field=age_band] [data-code="21_25"]', "aria-pressed");
@@ -365,7 +374,7 @@ try {
       await p.click('[data-field=gender] [data-code="woman"]');
       await p.click('[data-field=role] [data-code="sells_sex"]');
       await p.click('[data-field=assessment] [data-code="indicators"]');
-      await p.click('[data-field=indicators] [data-code="third_party_control"]');
+      await p.click('[data-field=control] [data-code="third_party_control"]');
       await p.click('[data-field=actions] [data-code="information"]');
       await p.screenshot({ path: `${outDir}/app_contact_b_${S}.png`, fullPage: true });
       await p.click("#save-contact");
@@ -411,8 +420,8 @@ try {
     await p.screenshot({ path: `${outDir}/app_enroll_offline_768.png` });
     await axe(p, "enrollment offline");
     await ctx.setOffline(false);
-    await p.waitForSelector("#enrolled", { timeout: 30000 });
-    await p.waitForFunction(() => document.querySelector("#enrolled").textContent.includes("hör nu till"), null, { timeout: 30000 });
+    await p.waitForSelector("#enrolled", { timeout: 90000 });
+    await p.waitForFunction(() => document.querySelector("#enrolled").textContent.includes("hör nu till"), null, { timeout: 90000 });
     out.offlineEnrollThen = await p.textContent("#enrolled");
     await ctx.close();
   }
@@ -487,6 +496,16 @@ try {
     out.deletedDevice = { status: r.status, contactsLeft: (await local(p, "contacts")).length, message: await p.textContent("#message") };
     await ctx.close();
   }
+} catch (err) {
+  // What the app showed when a step failed: a screenshot per page and its state.
+  let i = 0;
+  for (const ctx of browser.contexts()) for (const pg of ctx.pages()) {
+    i++;
+    await pg.screenshot({ path: `${outDir}/app_failure_${i}.png`, fullPage: true }).catch(() => {});
+    const st = await pg.evaluate(() => { const S = window.uppsok && window.uppsok.state; return S && JSON.stringify({ view: S.view, auth: S.auth && { kind: S.auth.kind, locked: S.auth.locked, expired: S.auth.expired }, run: !!S.run, draft: !!S.draft, message: S.message, waiting: S.waiting, syncing: S.syncing, status: document.querySelector("#sync-status")?.textContent }); }).catch((e) => String(e));
+    console.error(`page ${i} ${pg.url()}: ${st}`);
+  }
+  throw err;
 } finally {
   await browser.close();
 }

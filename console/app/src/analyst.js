@@ -99,7 +99,15 @@ export async function lagesbild(main, ctx) {
   const tertialIn = select({ id: "lb-tertial" }, TERTIALS(), String(tertial));
   const picker = h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); location.hash = `#/lagesbild?year=${yearIn.value}&tertial=${tertialIn.value}`; } },
     field(t("År", "Year"), yearIn), field(t("Period", "Period"), tertialIn), h("button", { type: "submit" }, t("Visa", "Show")));
-  main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted" }, t("Räknar…", "Counting…")));
+  // Counting a year takes a while and every view is logged: count only when
+  // asked (Visa, or a link with a period), not on every sign-in.
+  if (!new URLSearchParams(location.hash.split("?")[1] || "").has("year")) {
+    main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker,
+      h("p", { class: "info" }, t("Välj år och period och tryck Visa. Lägesbilden räknas fram på nytt varje gång (ett utkast) och visningen sparas i exportloggen. Frysta utgåvor finns under Utgåvor.",
+        "Choose a year and period and press Show. The report is counted afresh each time (a draft) and the view is kept in the export log. Frozen releases are under Releases.")));
+    return;
+  }
+  main.replaceChildren(h("h1", {}, t("Lägesbild", "Situation report")), picker, h("p", { class: "muted", role: "status" }, t("Räknar… det kan ta en stund.", "Counting… this may take a while.")));
   // Every fetch of the lägesbild is logged; this one says it was a view.
   const doc = await fetchJSON(ctx, `/api/lagesbild?year=${year}&tertial=${tertial}&format=json&recipient=${encodeURIComponent(t("visning i konsolen", "viewed in the console"))}`);
   const byId = new Map(doc.tables.map((x) => [x.id, x]));
@@ -188,6 +196,8 @@ async function showDiff(ctx, box, a, b) {
     const [da, db] = await Promise.all([fetchJSON(ctx, `/api/lagesbild/releases/${a.id}`), fetchJSON(ctx, `/api/lagesbild/releases/${b.id}`)]);
     const changes = diffDocs(da, db);
     box.replaceChildren(h("h2", { tabindex: "-1" }, t(`Ändrat från revision ${a.revision} till ${b.revision} (${b.period})`, `Changed from revision ${a.revision} to ${b.revision} (${b.period})`)),
+      h("p", {}, t("Celler vars värde eller dolda läge skiljer sig. Ett värde som ändrats med bara några få döljs i den nya revisionen (..), så att två utgåvor inte kan jämföras fram till enstaka sena kontakter.",
+        "Cells whose value or hidden state differ. A value that changed by only a few is hidden in the new revision (..), so that two releases cannot be compared down to single late contacts.")),
       changes.length ? table(null, [t("Tabell", "Table"), t("Cell", "Cell"), t(`Revision ${a.revision}`, `Revision ${a.revision}`), t(`Revision ${b.revision}`, `Revision ${b.revision}`)],
         changes.map((c) => h("tr", {}, h("td", {}, t(c.table.title_sv, c.table.title_en)),
           h("td", {}, Object.entries(c.dims).map(([d, v]) => dimLabel(ctx, d, v)).join(" · ")), valueCell(c.before), valueCell(c.after))), { id: "diff-table" })

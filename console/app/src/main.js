@@ -11,6 +11,15 @@ import * as admin from "./admin.js";
 
 const pb = new PocketBase("/");
 pb.autoCancellation(false);
+// A session that ended on the server (expired, password changed, account
+// deactivated) sends the user back to sign-in instead of failing quietly.
+pb.afterSend = (response, data) => {
+  if (response.status === 401 && pb.authStore.isValid) {
+    pb.authStore.clear();
+    setTimeout(() => signInScreen(t("Du har loggats ut. Logga in igen.", "You were signed out. Sign in again.")), 0);
+  }
+  return data;
+};
 
 // Screens: route name (Swedish, in the address bar), label, roles, render.
 const screens = [
@@ -77,6 +86,7 @@ function signInScreen(message) {
           return;
         }
       }
+      checkedAt = Date.now();
       if (!startScreen(role())) {
         pb.authStore.clear();
         err.textContent = t("Konsolen är för ledare, analytiker och administratörer. Fältpersonal använder fältappen på /app/.",
@@ -128,8 +138,29 @@ async function afterSignIn() {
   }
 }
 
+// PocketBase treats a token it no longer accepts as no sign-in at all (lists
+// come back empty), so the session is checked with the server at most once
+// a minute, on navigation; a refused one returns the user to sign-in.
+let checkedAt = Date.now();
+async function sessionAlive() {
+  if (Date.now() - checkedAt < 60000) return true;
+  try {
+    const col = pb.authStore.record.collectionName === "_superusers" ? "_superusers" : "users";
+    await pb.collection(col).authRefresh();
+    checkedAt = Date.now();
+    return true;
+  } catch (err) {
+    if (err.status === 0) return true; // offline: keep what is on screen
+    pb.authStore.clear();
+    return false;
+  }
+}
+
 async function route() {
   for (const f of ctx.cleanups.splice(0)) f();
+  if (role() && !(await sessionAlive())) {
+    return signInScreen(t("Du har loggats ut. Logga in igen.", "You were signed out. Sign in again."));
+  }
   const r = role();
   if (!r) return signInScreen();
   // "#/name/param?query": the query is read by the screen itself.
@@ -191,4 +222,4 @@ window.addEventListener("hashchange", route);
 })();
 
 // For browser tests and debugging.
-window.uppsokConsole = { pb };
+window.uppsokConsole = { pb, recheck: () => { checkedAt = 0; } };

@@ -14,6 +14,7 @@ import { makeApi } from "./api.js";
 import { createLocal, deleteLocal, store, updateLocal } from "./store.js";
 import { looksPersonal } from "./screen.js";
 import { synchronize, uuidv4 } from "./sync.js";
+import { NEW_CONTACT_FIELDS, alsoTouched, upgradeContact } from "./schema3.js";
 
 const S = {
   auth: null, // {token, kind: "user"|"device", id, team, name, locked}
@@ -52,11 +53,14 @@ const daypartNow = () => { const h = new Date().getHours(); return h < 6 ? "nigh
 const parseSet = (v) => { try { const a = typeof v === "string" ? JSON.parse(v || "[]") : v; return Array.isArray(a) ? a : []; } catch (e) { return []; } };
 const isChild = (band) => band === "under_15" || band === "15_17";
 
+// inHandler: a user's own handler is running (its redraw is never held back).
+let inHandler = false;
+
 function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), (e) => { inHandler = true; try { return v(e); } finally { inHandler = false; } });
     else if (k === "class") el.className = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
@@ -76,9 +80,9 @@ const QUICK = [
 ];
 const COMMON_ACTIONS = ["information", "info_card", "support_talk", "harm_reduction", "report_of_concern", "police_report", "declined"];
 const SECTIONS = [
-  { id: "indicators", sv: "Indikatorer", en: "Indicators", after: "assessment", fields: ["indicators", "purposes"] },
+  { id: "indicators", sv: "Indikatorer", en: "Indicators", after: "assessment", fields: ["control", "vulnerabilities", "compensation", "purposes"] },
   { id: "more_actions", sv: "Fler insatser och kort", en: "More actions and cards", after: "actions", fields: ["actions_more", "cards_given"] },
-  { id: "person", sv: "Ursprung och språk", en: "Origin and language", after: "actions", fields: ["origin_region", "language", "interpreter"] },
+  { id: "person", sv: "Ursprung och språk", en: "Origin and language", after: "actions", fields: ["origin_region", "language", "interpreting"] },
   { id: "notes", sv: "Personkod och anteckning", en: "Person code and note", after: "actions", fields: ["person_code", "notes"] },
 ];
 const SINGLE = { daypart: 1, channel: 1, arena: 1, role: 1, age_band: 1, gender: 1, assessment: 1 };
@@ -89,8 +93,8 @@ function newContact() {
     id: uuidv4(), team_id: S.auth.team, worker_id: S.auth.kind === "user" ? S.auth.id : "", session_id: r ? r.id : "",
     occurred_on: today(), daypart: daypartNow(), channel: r ? r.kind : "street", area: r ? r.area : "unknown",
     arena: r && r.kind === "online" ? "online_only" : "street", platforms: JSON.stringify(r ? r.platforms : []),
-    role: "unknown", age_band: "unknown", gender: "unknown", origin_region: "unknown", language: "sv", interpreter: false,
-    indicators: "[]", assessment: "unknown", purposes: "[]", actions: "[]", cards_given: 0, notes: "",
+    role: "unknown", age_band: "unknown", gender: "unknown", origin_region: "unknown", language: "sv",
+    ...NEW_CONTACT_FIELDS, assessment: "unknown", purposes: "[]", actions: "[]", cards_given: 0, notes: "",
   };
 }
 
@@ -102,15 +106,17 @@ function newContact() {
 function openForm(id) {
   const base = id ? S.contacts.find((c) => c.id === id) : null;
   if (id && !base) return;
-  const f = base ? { ...base } : newContact();
+  // A contact saved before the app moved to schema 3 is shown in the new
+  // fields, mapped as the server maps it.
+  const f = base ? upgradeContact(base) : newContact();
   for (const k of Object.keys(f)) if (k.startsWith("_")) delete f[k];
   delete f.person_code;
   S.draft = { f, existing: !!base, touched: [], pc: { first: "", last: "", year: "" }, open: {}, confirm: null, error: null };
   if (base) {
     // Sections that hold something are open when a stored contact is edited.
-    if (parseSet(f.indicators).length || parseSet(f.purposes).length) S.draft.open.indicators = true;
+    if (["control", "vulnerabilities", "compensation", "purposes"].some((k) => parseSet(f[k]).length)) S.draft.open.indicators = true;
     if (parseSet(f.actions).some((a) => !COMMON_ACTIONS.includes(a)) || f.cards_given > 0) S.draft.open.more_actions = true;
-    if (f.origin_region !== "unknown" || f.language !== "sv" || f.interpreter) S.draft.open.person = true;
+    if (f.origin_region !== "unknown" || f.language !== "sv" || f.interpreting !== "unknown") S.draft.open.person = true;
     if (f.notes) S.draft.open.notes = true;
   }
   S.view = "form";
@@ -126,7 +132,7 @@ function saveDraft() { return store.setMeta("draft", S.draft); }
 function setField(k, v) {
   const d = S.draft;
   d.f[k] = Array.isArray(v) ? JSON.stringify(v) : v;
-  if (!d.touched.includes(k)) d.touched.push(k);
+  for (const x of [k, ...alsoTouched(k)]) if (!d.touched.includes(x)) d.touched.push(x);
   d.confirm = null;
   if (k === "actions" && Array.isArray(v) && v.includes("info_card") && !(d.f.cards_given > 0)) setField("cards_given", 1);
   if (k === "assessment" && v !== "none" && v !== "unknown") d.open.indicators = true;
@@ -254,6 +260,8 @@ async function refreshToken() {
 
 async function wipe(text) {
   clearTimeout(S.retryTimer);
+  S.auth = null; // no new sync starts; a running one ends before the erase
+  for (let i = 0; S.syncing && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
   await store.wipe();
   Object.assign(S, { auth: null, draft: null, run: null, view: "main", contacts: [], rejected: [], waiting: 0, teamName: "", report: null, signOut: false, lastSync: null });
   S.message = { kind: "warn", text };
@@ -264,6 +272,7 @@ async function wipe(text) {
 // account, and nothing unsynced is erased.
 async function signOut() {
   if (S.waiting > 0 || S.rejected.length > 0 || S.draft) {
+    for (let i = 0; S.syncing && i < 300; i++) await new Promise((r) => setTimeout(r, 200)); // let a running sync end
     await sync(true);
     await refresh();
   }
@@ -281,7 +290,8 @@ async function signOut() {
 // ---- sync ---------------------------------------------------------------
 
 async function sync(manual) {
-  if (!S.auth || S.auth.locked || S.syncing) return;
+  if (!S.auth || S.auth.locked) return;
+  if (S.syncing) { S.syncAgain = true; return; } // a change made during a sync goes out right after it
   if (!navigator.onLine) {
     if (manual) toast(t("Ingen uppkoppling. Allt sparas här och synkas sedan.", "No connection. Everything is kept here and synced later."));
     renderStatus();
@@ -321,6 +331,7 @@ async function sync(manual) {
   }
   if (report && report.followups) toast(t("Ledningen har fått en uppföljning.", "The lead has been given a follow-up."));
   await refresh();
+  if (S.syncAgain && S.auth) { S.syncAgain = false; if (!S.failures) sync(false); }
 }
 
 // ---- local data -----------------------------------------------------------
@@ -440,7 +451,8 @@ function statusText() {
   if (S.toast && Date.now() - S.toast.at < 8000) parts.push("✓ " + S.toast.text);
   if (!navigator.onLine) parts.push(t("Offline", "Offline"));
   if (S.syncing) parts.push(t("Synkar…", "Syncing…"));
-  parts.push(S.waiting === 0 ? t("Allt synkat", "All synced") : t(`${S.waiting} väntar på synk`, `${S.waiting} waiting to sync`));
+  if (S.rejected.length) parts.push(t(`${S.rejected.length} kunde inte sparas på servern`, `${S.rejected.length} could not be saved on the server`));
+  parts.push(S.waiting === 0 ? (S.rejected.length ? t("inget annat väntar", "nothing else waiting") : t("Allt synkat", "All synced")) : t(`${S.waiting} väntar på synk`, `${S.waiting} waiting to sync`));
   if (S.lastSync) parts.push(t("senast ", "last ") + S.lastSync.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" }));
   return parts.join(" · ");
 }
@@ -486,7 +498,7 @@ function headerTools() {
     render();
   } }, t("Tema: ", "Theme: ") + themeName));
   kids.push(h("button", { class: "secondary", id: "lang", "data-k": "lang", lang: S.lang === "sv" ? "en" : "sv", onclick: () => { S.lang = S.lang === "sv" ? "en" : "sv"; localStorage.setItem("uppsok.lang", S.lang); render(); } }, S.lang === "sv" ? "English" : "Svenska"));
-  if (S.auth && S.auth.kind === "user" && !S.auth.expired) kids.push(h("button", { class: "secondary", id: "sign-out", "data-k": "sign-out", onclick: () => signOut() }, t("Logga ut", "Sign out")));
+  if (S.auth && S.auth.kind === "user" && !S.auth.expired && S.view !== "form") kids.push(h("button", { class: "secondary", id: "sign-out", "data-k": "sign-out", onclick: () => signOut() }, t("Logga ut", "Sign out")));
   return kids;
 }
 
@@ -526,6 +538,10 @@ function sessionView() {
       h("input", { id: "s-" + k, "data-k": "s-" + k, type: "number", min: 0, inputmode: "numeric", value: r.counts[k] || 0, oninput: (e) => {
         r.counts[k] = Math.max(0, parseInt(e.target.value || "0", 10) || 0);
         store.setMeta("runningSession", r);
+      }, onchange: () => {
+        // Written to the session record as soon as the field is left, so a
+        // sync (or a returned tablet's last push) carries the count too.
+        updateLocal("outreach_sessions", r.id, { [k]: r.counts[k] }).then(refresh, () => {});
       } }));
     return h("section", { id: "session" },
       h("h2", {}, t("Pågående pass", "Running session") + ": " + codeLabel("kind", r.kind) + ", " + codeLabel("area", r.area) + ` (${mins} min${r.pausedAt ? ", " + t("pausat", "paused") : ""})`),
@@ -626,10 +642,13 @@ function formView() {
         toggles("platforms", t("Plattformar", "Platforms"), parseSet(f.platforms), true, set("platforms"))) : null),
     toggles("age_band", t("Ålder", "Age"), f.age_band, false, set("age_band"), null, { big: true }),
     child ? childReminder() : null,
+    child || parseSet(f.risk_groups).length ? toggles("risk_groups", t("Riskgrupp (barn)", "Risk group (child)"), parseSet(f.risk_groups), true, set("risk_groups")) : null,
     QUICK.slice(1).map((q) => [
       toggles(q.field, t(q.sv, q.en), f[q.field], false, set(q.field), null, { big: true }),
       q.field === "assessment" ? moreSection(sec("indicators"), () => [
-        toggles("indicators", t("Indikatorer", "Indicators"), parseSet(f.indicators), true, set("indicators")),
+        toggles("control", t("Kontrollmedel", "Means of control"), parseSet(f.control), true, set("control")),
+        toggles("vulnerabilities", t("Sårbarheter", "Vulnerabilities"), parseSet(f.vulnerabilities), true, set("vulnerabilities")),
+        f.role === "sells_sex" || f.role === "at_risk" || parseSet(f.compensation).length ? toggles("compensation", t("Ersättning för sex", "What was given for sex"), parseSet(f.compensation), true, set("compensation")) : null,
         suspected || parseSet(f.purposes).length ? toggles("purposes", t("Ändamål", "Purposes"), parseSet(f.purposes), true, set("purposes")) : null]) : null]),
     toggles("actions", t("Insatser", "Actions"), acts.filter((a) => COMMON_ACTIONS.includes(a)), true,
       (v) => setField("actions", [...v, ...acts.filter((a) => !COMMON_ACTIONS.includes(a))]), COMMON_ACTIONS, { big: true }),
@@ -642,9 +661,8 @@ function formView() {
         h("button", { type: "button", class: "secondary step", "data-k": "cards+", "aria-label": t("Ett kort till", "One more card"), onclick: () => { setField("cards_given", Math.min(tax.max_cards_given, f.cards_given + 1)); render(); } }, "+"))]),
     moreSection(sec("person"), () => [
       select(t("Ursprungsregion", "Region of origin"), "origin_region", f.origin_region, (v) => setField("origin_region", v), "c-origin"),
-      h("div", { class: "row" },
-        h("div", { class: "grow" }, select(t("Samtalsspråk", "Language of the conversation"), "language", f.language, (v) => setField("language", v), "c-language")),
-        h("button", { type: "button", class: "opt", "aria-pressed": f.interpreter ? "true" : "false", id: "c-interpreter", "data-k": "interpreter", onclick: () => { setField("interpreter", !f.interpreter); render(); } }, t("Tolk", "Interpreter")))]),
+      select(t("Samtalsspråk", "Language of the conversation"), "language", f.language, (v) => setField("language", v), "c-language"),
+      toggles("interpreting", t("Tolkning", "Interpreting"), f.interpreting, false, set("interpreting"))]),
     moreSection(sec("notes"), () => [
       h("fieldset", {}, h("legend", {}, t("Personkod (valfri, sparas bara krypterad)", "Person code (optional, stored only as a hash)")),
         h("div", { class: "row" },
@@ -706,9 +724,27 @@ function lockedView() {
       : t("Inget väntar på att synkas.", "Nothing is waiting to be synced.")))];
 }
 
+// A redraw that replaces the element under a finger between its press and
+// its release eats the tap (the click needs both on one element). Redraws
+// that nobody asked for (a sync ending, a store write finishing) wait while
+// a pointer or key is held, and run right after the release's click.
+let held = false;
+let renderWaiting = false;
+function hold() { held = true; }
+function release() {
+  held = false;
+  if (renderWaiting) setTimeout(() => { if (!held && renderWaiting) render(); }, 0);
+}
+document.addEventListener("pointerdown", hold, true);
+document.addEventListener("keydown", (e) => { if (e.key === " " || e.key === "Enter") hold(); }, true);
+for (const ev of ["pointerup", "pointercancel", "keyup"]) document.addEventListener(ev, release, true);
+window.addEventListener("blur", release);
+
 // render draws the screen from S (synchronously). Focus and the caret are
 // kept on the element with the same data-k, so a tap never loses focus.
 function render() {
+  if (held && !inHandler) { renderWaiting = true; return; }
+  renderWaiting = false;
   document.documentElement.lang = S.lang;
   const active = document.activeElement;
   const key = active && active.dataset ? active.dataset.k : null;

@@ -3,8 +3,9 @@
 // the pull's cursor; on 409 pull again and retry. Local changes always win
 // per column over the server's (WatermelonDB's merge rule).
 import { store } from "./store.js";
+import { SCHEMA_VERSION, migrationSince, outgoing } from "./schema3.js";
 
-export const SCHEMA_VERSION = 2;
+export { SCHEMA_VERSION };
 const WRITABLE = ["outreach_sessions", "contacts"];
 const LOCAL = ["_status", "_changed", "_rev", "_rejected", "_at"];
 
@@ -17,7 +18,12 @@ function strip(rec) {
 
 async function pull(api) {
   const last = (await store.meta("lastPulledAt")) || 0;
-  const res = await api.get(`/api/field/sync?last_pulled_at=${last}&schema_version=${SCHEMA_VERSION}`);
+  // A tablet that synced with an older app (which did not store its
+  // version: 2) asks for the columns added since (migration sync).
+  const had = last ? (await store.meta("schemaVersion")) || 2 : SCHEMA_VERSION;
+  const mig = migrationSince(had);
+  const res = await api.get(`/api/field/sync?last_pulled_at=${last}&schema_version=${SCHEMA_VERSION}` +
+    (mig ? `&migration=${encodeURIComponent(JSON.stringify(mig))}` : ""));
   const tables = Object.keys(res.changes);
   await store.batch(tables, async (get, put, remove) => {
     for (const table of tables) {
@@ -60,6 +66,7 @@ async function pull(api) {
     }
   }
   await store.setMeta("lastPulledAt", res.timestamp);
+  await store.setMeta("schemaVersion", SCHEMA_VERSION);
   return res.timestamp;
 }
 
@@ -70,8 +77,9 @@ async function localChanges() {
     const c = { created: [], updated: [], deleted: [] };
     for (const rec of await store.all(table)) {
       if (rec._rejected) continue;
-      if (rec._status === "created") c.created.push(strip(rec));
-      else if (rec._status === "updated") c.updated.push(strip(rec));
+      const out = table === "contacts" ? outgoing(strip(rec)) : strip(rec);
+      if (rec._status === "created") c.created.push(out);
+      else if (rec._status === "updated") c.updated.push(out);
       else if (rec._status === "deleted") c.deleted.push(rec.id);
       else continue;
       pushed.push({ table, id: rec.id, rev: rec._rev, status: rec._status });

@@ -22,8 +22,7 @@
 #
 # person_code.key is the (synthetic) person-code key the old binary generated
 # for this dir; it is committed so that stored person_key hashes stay
-# matchable. The test copies it into its temp dir with mode 0600. Never use it
-# for anything but this test.
+# matchable. Never use it for anything but this test.
 set -euo pipefail
 COMMIT=${1:-e9c00c745cc2fac5da333b6f40fe38f6371ff731}
 HERE=$(cd "$(dirname "$0")" && pwd)

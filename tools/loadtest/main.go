@@ -1,0 +1,519 @@
+// Command loadtest measures the sync service as tablets meet it: the real
+// uppsok binary, started as its own process on loopback, with a fresh data
+// dir. It prints one "key value" line per figure for scripts/bench.sh:
+//
+//   - tablets: N enrolled tablets that each push P contacts and then make a
+//     first pull, all at the same moment; latency p50/p99 per tablet, errors,
+//     and the server process's peak RSS (VmHWM) during the burst;
+//   - first-pull bytes per contact, plain and gzip-compressed;
+//   - the extra RSS of a first pull of a large field window (streaming).
+//
+// Every loop is bounded in count and every request has a timeout.
+//
+//	go build -o /tmp/uppsok . && go run ./tools/loadtest --bin /tmp/uppsok
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults of the run (bench.sh may override them by flag).
+const (
+	DefaultTablets        = 200
+	DefaultPerTablet      = 50
+	DefaultPullContacts   = 20000
+	DefaultStreamContacts = 100000
+	pushChunk             = 500
+	requestTimeout        = 5 * time.Minute
+)
+
+func main() {
+	bin := flag.String("bin", "", "path of a built uppsok binary (required)")
+	tablets := flag.Int("tablets", DefaultTablets, "tablets in the burst")
+	per := flag.Int("per", DefaultPerTablet, "contacts each tablet pushes in the burst")
+	pullN := flag.Int("pull-contacts", DefaultPullContacts, "field window of the bytes-per-contact pull")
+	streamN := flag.Int("stream-contacts", DefaultStreamContacts, "field window of the streaming pull (0 skips it)")
+	keep := flag.Bool("keep", false, "keep the data dir")
+	weak := flag.Bool("weak-link", true, "time the field app's first sync of the pull-contacts window in Chromium at 1.6 Mbit/s, 150 ms (needs node and chromium)")
+	hooks := flag.String("hooks", "pb_hooks", "the JS hooks directory the server loads, as in production")
+	flag.Parse()
+	if *bin == "" {
+		fmt.Fprintln(os.Stderr, "loadtest: --bin is required")
+		os.Exit(2)
+	}
+	if abs, err := filepath.Abs(*hooks); err == nil {
+		os.Setenv("UPPSOK_HOOKS_DIR", abs)
+	}
+	if err := run(*bin, *tablets, *per, *pullN, *streamN, *keep, *weak); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
+	dir, err := os.MkdirTemp("", "uppsok-load-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(dir)
+	}
+	srv, err := start(bin, filepath.Join(dir, "pb_data"))
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	c := &client{base: srv.base, http: &http.Client{Timeout: requestTimeout, Transport: &http.Transport{
+		MaxIdleConnsPerHost: tablets + 8, DisableCompression: true}}}
+
+	su, err := c.superuser(filepath.Join(dir, "pb_data"), bin)
+	if err != nil {
+		return err
+	}
+	teams, err := c.teams(su)
+	if err != nil {
+		return err
+	}
+	// Enrollment is rate-limited at 10 a minute per address; the setup
+	// turns the limits off, the measured burst runs with them on.
+	if err := c.rateLimits(su, false); err != nil {
+		return err
+	}
+	toks := make([]string, tablets)
+	for i := range toks {
+		if toks[i], err = c.enroll(su, teams[i%len(teams)], fmt.Sprintf("Lasttest %d", i+1)); err != nil {
+			return fmt.Errorf("enroll tablet %d: %w", i+1, err)
+		}
+	}
+	if err := c.rateLimits(su, true); err != nil {
+		return err
+	}
+
+	// The burst.
+	if err := srv.resetPeak(); err != nil {
+		return err
+	}
+	lat, errs := burst(c, toks, per)
+	peak, err := srv.status("VmHWM")
+	if err != nil {
+		return err
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	fmt.Printf("tablets %d\n", tablets)
+	fmt.Printf("tablets-errors %d\n", errs)
+	if len(lat) > 0 {
+		fmt.Printf("tablets-p50-ms %d\n", lat[len(lat)/2].Milliseconds())
+		fmt.Printf("tablets-p99-ms %d\n", lat[(len(lat)*99)/100].Milliseconds())
+	}
+	fmt.Printf("tablets-peak-rss-mib %.0f\n", float64(peak)/1024)
+
+	// Bytes per contact of a first sync, on a team of its own.
+	if err := c.rateLimits(su, false); err != nil {
+		return err
+	}
+	solo, err := c.enroll(su, teams[len(teams)-1], "Mätning")
+	if err != nil {
+		return err
+	}
+	have := c.windowSize(solo)
+	if err := c.fill(solo, pullN-have); err != nil {
+		return err
+	}
+	plain, n, err := c.pullBytes(solo, "identity")
+	if err != nil {
+		return err
+	}
+	packed, _, err := c.pullBytes(solo, "gzip")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("pull-contacts %d\n", n)
+	fmt.Printf("pull-bytes-per-contact-plain %.0f\n", float64(plain)/float64(n))
+	fmt.Printf("pull-bytes-per-contact-gzip %.0f\n", float64(packed)/float64(n))
+
+	if weak {
+		secs, got, err := c.weakLink(su, teams[len(teams)-1], n)
+		if err != nil {
+			return fmt.Errorf("weak link: %w", err)
+		}
+		fmt.Printf("weak-link-contacts %d\n", got)
+		fmt.Printf("weak-link-seconds %.1f\n", secs)
+	}
+
+	if streamN > 0 {
+		if err := c.fill(solo, streamN-n); err != nil {
+			return err
+		}
+		before, err := srv.status("VmRSS")
+		if err != nil {
+			return err
+		}
+		if err := srv.resetPeak(); err != nil {
+			return err
+		}
+		_, m, err := c.pullBytes(solo, "gzip")
+		if err != nil {
+			return err
+		}
+		after, err := srv.status("VmHWM")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("stream-contacts %d\n", m)
+		fmt.Printf("stream-extra-rss-mib %.0f\n", float64(after-before)/1024)
+	}
+	return nil
+}
+
+// burst makes every tablet push per contacts and then pull, all released at
+// once; it returns each tablet's time for both and the number that failed.
+func burst(c *client, toks []string, per int) ([]time.Duration, int) {
+	var (
+		mu   sync.Mutex
+		lat  []time.Duration
+		errs int
+		wg   sync.WaitGroup
+	)
+	gate := make(chan struct{})
+	for _, tok := range toks {
+		wg.Add(1)
+		go func(tok string) {
+			defer wg.Done()
+			body := pushBody(per)
+			<-gate
+			t0 := time.Now()
+			err := c.push(tok, body)
+			if err == nil {
+				_, _, err = c.pullBytes(tok, "gzip")
+			}
+			d := time.Since(t0)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs++
+				fmt.Fprintln(os.Stderr, "tablet:", err)
+				return
+			}
+			lat = append(lat, d)
+		}(tok)
+	}
+	close(gate)
+	wg.Wait()
+	return lat, errs
+}
+
+// server is the uppsok process under test.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func start(bin, dataDir string) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve", "--http", addr, "--dir", dataDir)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	for i := 0; i < 600; i++ { // at most a minute
+		res, err := http.Get(s.base + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.stop()
+	return nil, errors.New("the server did not answer /api/health within a minute")
+}
+
+func (s *server) stop() {
+	if s.cmd.Process != nil {
+		s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+		}
+	}
+}
+
+// resetPeak resets the process's peak RSS (Linux: clear_refs 5).
+func (s *server) resetPeak() error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.cmd.Process.Pid), []byte("5"), 0)
+}
+
+// status reads a kB figure of /proc/PID/status.
+func (s *server) status(key string) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), key+":"); ok {
+			return strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("%s not in /proc status", key)
+}
+
+// client speaks the service's HTTP API.
+type client struct {
+	base string
+	http *http.Client
+}
+
+func (c *client) do(method, path, token string, body any, hdr map[string]string, out any) (int, []byte, error) {
+	var r io.Reader
+	if body != nil {
+		switch b := body.(type) {
+		case []byte:
+			r = bytes.NewReader(b)
+		default:
+			data, err := json.Marshal(b)
+			if err != nil {
+				return 0, nil, err
+			}
+			r = bytes.NewReader(data)
+		}
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return res.StatusCode, nil, err
+	}
+	if res.StatusCode >= 300 {
+		return res.StatusCode, data, fmt.Errorf("%s %s: %d %.200s", method, path, res.StatusCode, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return res.StatusCode, data, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+	}
+	return res.StatusCode, data, nil
+}
+
+func (c *client) superuser(dataDir, bin string) (string, error) {
+	const email, pass = "last@example.se", "ett-langt-losenord-for-lasttest"
+	out, err := exec.Command(bin, "superuser", "upsert", email, pass, "--dir", dataDir).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("superuser upsert: %v: %s", err, out)
+	}
+	var auth struct {
+		Token string `json:"token"`
+	}
+	_, _, err = c.do("POST", "/api/collections/_superusers/auth-with-password", "",
+		map[string]string{"identity": email, "password": pass}, nil, &auth)
+	return auth.Token, err
+}
+
+func (c *client) teams(su string) ([]string, error) {
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if _, _, err := c.do("GET", "/api/collections/teams/records?perPage=100&sort=code", su, nil, nil, &list); err != nil {
+		return nil, err
+	}
+	if len(list.Items) == 0 {
+		return nil, errors.New("no teams")
+	}
+	ids := make([]string, len(list.Items))
+	for i, t := range list.Items {
+		ids[i] = t.ID
+	}
+	return ids, nil
+}
+
+func (c *client) rateLimits(su string, on bool) error {
+	_, _, err := c.do("PATCH", "/api/settings", su, map[string]any{"rateLimits": map[string]any{"enabled": on}}, nil, nil)
+	return err
+}
+
+func (c *client) enroll(su, team, label string) (string, error) {
+	var en struct {
+		Code string `json:"code"`
+	}
+	if _, _, err := c.do("POST", "/api/field/enrollments", su, map[string]string{"team_id": team, "label": label}, nil, &en); err != nil {
+		return "", err
+	}
+	var dev struct {
+		Token string `json:"token"`
+	}
+	_, _, err := c.do("POST", "/api/field/enroll", "", map[string]string{"code": en.Code}, nil, &dev)
+	return dev.Token, err
+}
+
+// weakLink enrolls a browser tablet for team and times the field app's
+// first sync of its window of n contacts over an emulated weak link.
+func (c *client) weakLink(su, team string, n int) (float64, int, error) {
+	var en struct {
+		Code string `json:"code"`
+	}
+	if _, _, err := c.do("POST", "/api/field/enrollments", su, map[string]string{"team_id": team, "label": "Svag länk"}, nil, &en); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.Command("node", "tools/browser/weak_link.mjs", c.base, en.Code, strconv.Itoa(n))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, 0, err
+	}
+	var res struct {
+		Seconds  float64 `json:"seconds"`
+		Contacts int     `json:"contacts"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &res); err != nil {
+		return 0, 0, fmt.Errorf("weak_link.mjs said %q: %w", out, err)
+	}
+	return res.Seconds, res.Contacts, nil
+}
+
+// windowSize is how many contacts a first sync of tok holds now.
+func (c *client) windowSize(tok string) int {
+	_, n, err := c.pullBytes(tok, "identity")
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// fill pushes n more contacts for tok's team, in chunks.
+func (c *client) fill(tok string, n int) error {
+	for n > 0 {
+		k := min(n, pushChunk)
+		if err := c.push(tok, pushBody(k)); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
+func (c *client) push(tok string, body []byte) error {
+	_, _, err := c.do("POST", "/api/field/sync?schema_version=2", tok, body,
+		map[string]string{"Idempotency-Key": uuid4()}, nil)
+	return err
+}
+
+// pullBytes makes a first pull with the given Accept-Encoding and returns
+// the bytes on the wire and the number of contacts in it.
+func (c *client) pullBytes(tok, encoding string) (int, int, error) {
+	_, data, err := c.do("GET", "/api/field/sync?last_pulled_at=0&schema_version=2", tok, nil,
+		map[string]string{"Accept-Encoding": encoding}, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	wire := len(data)
+	if encoding == "gzip" && len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
+		if data, err = gunzip(data); err != nil {
+			return 0, 0, err
+		}
+	}
+	var pull struct {
+		Changes map[string]struct {
+			Updated []json.RawMessage `json:"updated"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal(data, &pull); err != nil {
+		return 0, 0, fmt.Errorf("decode pull: %w", err)
+	}
+	return wire, len(pull.Changes["contacts"].Updated), nil
+}
+
+// pushBody is a push of n realistic contacts within the field window.
+func pushBody(n int) []byte {
+	created := make([]map[string]any, n)
+	today := time.Now()
+	for i := range created {
+		day := today.AddDate(0, 0, -int(randByte()%25)).Format(time.DateOnly)
+		created[i] = map[string]any{
+			"id": uuid4(), "occurred_on": day, "daypart": pick("day", "evening", "night"),
+			"channel": pick("street", "online"), "area": pick("norrmalm", "sodermalm", "kungsholmen"),
+			"arena": pick("street", "hotel", "apartment"), "platforms": `[]`,
+			"role": pick("sells_sex", "buys_sex", "at_risk"), "age_band": pick("18_20", "21_25", "26_35", "36_50"),
+			"gender": pick("woman", "man"), "origin_region": pick("sweden", "eu_eea", "africa"),
+			"language": pick("sv", "ro", "en"), "interpreter": false, "indicators": `["debt"]`,
+			"assessment": pick("none", "indicators"), "purposes": `[]`,
+			"actions": `["information","info_card"]`, "cards_given": 1,
+			"notes": pick("", "Samtal vid busshållplatsen, fick kort.", "Tackade nej till stöd i kväll."),
+		}
+	}
+	data, _ := json.Marshal(map[string]any{
+		"changes":        map[string]any{"contacts": map[string]any{"created": created, "updated": []any{}, "deleted": []any{}}},
+		"last_pulled_at": 1,
+	})
+	return data
+}
+
+func pick(opts ...string) string { return opts[int(randByte())%len(opts)] }
+
+func randByte() byte {
+	var b [1]byte
+	rand.Read(b[:])
+	return b[0]
+}
+
+func uuid4() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func gunzip(data []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
