@@ -301,65 +301,8 @@ type lpModel struct {
 	a    *mat.Dense
 	b    []float64
 	cols int
-	// The same system with an artificial column per row (big-M), built on
-	// first use: its identity basis is feasible from the start, which
-	// spares the simplex its costly search for one on every solve.
-	aug      *mat.Dense
-	augB     []float64
-	augBasic []int
-	memo     map[qty][2]float64
-}
-
-// bigM weighs the artificial columns: far above any count the lägesbild
-// holds, far below the solver's tolerance limits.
-const bigM = 1e7
-
-func (l *lpModel) augment() {
-	rows, _ := l.a.Dims()
-	l.aug = mat.NewDense(rows, l.cols+rows, nil)
-	l.augB = make([]float64, rows)
-	l.augBasic = make([]int, rows)
-	for r := 0; r < rows; r++ {
-		sign := 1.0
-		if l.b[r] < 0 {
-			sign = -1
-		}
-		for c := 0; c < l.cols; c++ {
-			l.aug.Set(r, c, sign*l.a.At(r, c))
-		}
-		l.aug.Set(r, l.cols+r, 1)
-		l.augB[r] = sign * l.b[r]
-		l.augBasic[r] = l.cols + r
-	}
-}
-
-// solve minimises c·x over the system (c has l.cols entries).
-func (l *lpModel) solve(c []float64) (float64, error) {
-	if l.aug == nil {
-		l.augment()
-	}
-	rows, _ := l.a.Dims()
-	ca := make([]float64, l.cols+rows)
-	copy(ca, c)
-	for r := 0; r < rows; r++ {
-		ca[l.cols+r] = bigM
-	}
-	opt, x, err := lp.Simplex(ca, l.aug, l.augB, 1e-10, l.augBasic)
-	if err == nil {
-		art := 0.0
-		for r := 0; r < rows; r++ {
-			art += x[l.cols+r]
-		}
-		if art < 1e-6 {
-			return opt - bigM*art, nil
-		}
-	}
-	if errors.Is(err, lp.ErrUnbounded) {
-		return 0, err
-	}
-	// Numerical trouble with big-M: the plain simplex decides.
-	opt, _, err = lp.Simplex(c, l.a, l.b, 1e-10, nil)
-	return opt, err
+	// memo remembers solved bounds.
+	memo map[qty][2]float64
 }
 
 // lpRow is one relation with the published values moved to the right.
@@ -598,12 +541,12 @@ func (l *lpModel) solveBounds(q qty) (lo, hi float64, err error) {
 	}
 	c := make([]float64, l.cols)
 	c[i] = 1
-	lo, err = l.solve(c)
+	lo, _, err = lp.Simplex(c, l.a, l.b, 1e-10, nil)
 	if err != nil {
 		return 0, 0, fmt.Errorf("min: %w", err)
 	}
 	c[i] = -1
-	neg, err := l.solve(c)
+	neg, _, err := lp.Simplex(c, l.a, l.b, 1e-10, nil)
 	if errors.Is(err, lp.ErrUnbounded) {
 		return lo, math.Inf(1), nil
 	}

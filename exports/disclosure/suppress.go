@@ -256,7 +256,7 @@ func (m *model) singles(period string, k int) []qty {
 					cands = append(cands, q)
 				}
 			}
-			if unknown || hidden == 0 || len(cands) == 0 || (hidden > 1 && sum >= k) {
+			if unknown || hidden != 1 || len(cands) == 0 || sum < 0 {
 				continue
 			}
 			sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
