@@ -107,3 +107,43 @@ func fillContacts(b *testing.B, env *testenv.Env, n int) {
 		}
 	}
 }
+
+// BenchmarkLagesbildSmallTertial is suppression's hard case: 200 contacts
+// in one tertial (many small cells) with every table; the tertial, the
+// year and a revision of the tertial after a late contact, each audited.
+func BenchmarkLagesbildSmallTertial(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		env := testenv.NewWith(b, testenv.Options{Plain: true})
+		generateSmallTertial(b, env, 200)
+		bl := &exports.Builder{App: env.Core}
+		ctx := context.Background()
+		b.StartTimer()
+		t2 := exports.Period{Year: 2026, Tertial: 2}
+		for _, p := range []exports.Period{t2, {Year: 2026}} {
+			if _, err := bl.Freeze(ctx, p, "bench", "", ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		if _, err := env.Core.DB().NewQuery(`UPDATE contacts SET age_band = '15_17' WHERE rowid = (SELECT min(rowid) FROM contacts)`).Execute(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rel, err := bl.Freeze(ctx, t2, "bench", "revision", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rel.Revision != 2 {
+			b.Fatalf("revision %d", rel.Revision)
+		}
+	}
+}
+
+// generateSmallTertial inserts n contacts, all in tertial 2 of 2026.
+func generateSmallTertial(tb testing.TB, env *testenv.Env, n int) {
+	generateData(tb, env, n, 11)
+	if _, err := env.Core.DB().NewQuery(`UPDATE contacts SET occurred_on = '2026-0' || (5 + rowid % 4) || '-1' || (rowid % 9)`).Execute(); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package exports
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -105,13 +106,15 @@ func (b *Builder) build(ctx context.Context, p Period) (*Document, *Release, err
 		return nil, nil, err
 	}
 	current := counted[0]
-	context, earlier, earlierRel, err := b.releasedContext(defs, p)
+	others, earlier, earlierRel, err := b.releasedContext(defs, p)
 	if err != nil {
 		return nil, nil, err
 	}
 	b.progress("röjandekontroll / disclosure control")
-	if err := disclosure.Suppress(plain(current), plain(context), plain(earlier), k); err != nil {
-		return nil, nil, err
+	sctx, cancel := context.WithTimeout(ctx, DefaultSuppressTimeout)
+	defer cancel()
+	if err := disclosure.Suppress(sctx, plain(current), plain(others), plain(earlier), k); err != nil {
+		return nil, nil, suppressError(err)
 	}
 	doc := newDocument(p, k, b.now(), current)
 	next := 1
@@ -128,8 +131,15 @@ func (b *Builder) build(ctx context.Context, p Period) (*Document, *Release, err
 			if err != nil {
 				return nil, nil, err
 			}
-			if err := disclosure.Suppress(plain(trend), plain(qctx), nil, k); err != nil {
-				return nil, nil, err
+			// A revision: the earlier release showed this year too, so its
+			// cells are the revision rule's baseline here as well (late or
+			// corrected contacts of last year must not show by differencing).
+			var qEarlier []*Table
+			if earlierRel != nil {
+				qEarlier = earlierRel.Doc.tablesOf(defs, q)
+			}
+			if err := disclosure.Suppress(sctx, plain(trend), plain(qctx), plain(qEarlier), k); err != nil {
+				return nil, nil, suppressError(err)
 			}
 		}
 		// A year without data is left out, not printed as zeros.
@@ -142,6 +152,18 @@ func (b *Builder) build(ctx context.Context, p Period) (*Document, *Release, err
 	}
 	b.progress("klar / done")
 	return doc, earlierRel, nil
+}
+
+// DefaultSuppressTimeout bounds disclosure control of one build: a period
+// with very many small cells can take long, and a clear error beats a
+// request that never ends.
+const DefaultSuppressTimeout = 5 * time.Minute
+
+func suppressError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("röjandekontrollen tog för lång tid (för många små celler) / disclosure control took too long (too many small cells): %w", err)
+	}
+	return err
 }
 
 // hasData reports whether any table counts anything.
@@ -200,11 +222,11 @@ func (b *Builder) AuditDocument(doc *Document) (disclosure.AuditReport, error) {
 	total := disclosure.AuditReport{K: doc.K}
 	for _, p := range doc.periods() {
 		tables := doc.tablesOf(defs, p)
-		context, _, _, err := b.releasedContext(defs, p)
+		others, _, _, err := b.releasedContext(defs, p)
 		if err != nil {
 			return total, err
 		}
-		rep, err := disclosure.Audit(plain(append(tables, context...)), doc.K)
+		rep, err := disclosure.Audit(plain(append(tables, others...)), doc.K)
 		if err != nil {
 			return total, err
 		}

@@ -391,11 +391,7 @@ func define(dyn Dynamic, specs []TableDef) ([]*TableDef, error) {
 		if err := checkSheetName(def.ID, sheets); err != nil {
 			return nil, err
 		}
-		for _, name := range def.On {
-			if _, ok := dimTitles[name]; !ok {
-				return nil, fmt.Errorf("table %s: dimension %s has no title", def.ID, name)
-			}
-		}
+
 		seen[def.ID] = true
 		src, ok := sources[def.Source]
 		if !ok {
@@ -415,6 +411,9 @@ func define(dyn Dynamic, specs []TableDef) ([]*TableDef, error) {
 			d, err := resolveDim(cat, src, def.ID, name)
 			if err != nil {
 				return nil, err
+			}
+			if _, ok := dimTitles[name]; !ok {
+				return nil, fmt.Errorf("table %s: dimension %s has no title", def.ID, name)
 			}
 			def.Dims = append(def.Dims, d)
 		}

@@ -1,10 +1,12 @@
 package disclosure
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
@@ -40,6 +42,12 @@ type model struct {
 	hidden map[qty]bool // hidden in every table that shows it
 	rel    []relation
 	relsOf map[qty][]int
+	// lps caches the linear programmes by their unknowns: the same hidden
+	// quantities under the same relations are the same programme, so the
+	// rounds of secondary suppression re-solve only what changed.
+	lps map[string]*lpModel
+	// ctx, when set, stops a long audit.
+	ctx context.Context
 }
 
 // released reports whether q is a cell of a table in the model (not an
@@ -256,6 +264,9 @@ func (m *model) audit(k int, firstOnly bool) (AuditReport, error) {
 		if !m.released(q) {
 			continue // an unreleased period's quantity: not published anywhere
 		}
+		if m.ctx != nil && m.ctx.Err() != nil {
+			return rep, m.ctx.Err()
+		}
 		lpm := comps[q]
 		lo, hi := 0.0, math.Inf(1)
 		if lpm != nil {
@@ -290,6 +301,8 @@ type lpModel struct {
 	a    *mat.Dense
 	b    []float64
 	cols int
+	// memo remembers solved bounds.
+	memo map[qty][2]float64
 }
 
 // lpRow is one relation with the published values moved to the right.
@@ -367,9 +380,31 @@ func (m *model) components(hidden []qty, only *qty) (map[qty]*lpModel, error) {
 				continue
 			}
 		}
-		lpm, err := buildLP(grows)
-		if err != nil {
-			return nil, err
+		var vars []qty
+		seenVar := map[qty]bool{}
+		for _, rw := range grows {
+			for q := range rw.coef {
+				if !seenVar[q] {
+					seenVar[q] = true
+					vars = append(vars, q)
+				}
+			}
+		}
+		sortQty(vars)
+		var kb strings.Builder
+		for _, q := range vars {
+			kb.WriteString(q.period + "|" + q.canon + "\n")
+		}
+		key := kb.String()
+		lpm := m.lps[key]
+		if lpm == nil {
+			var err error
+			if lpm, err = buildLP(grows); err != nil {
+				return nil, err
+			}
+			if m.lps != nil {
+				m.lps[key] = lpm
+			}
 		}
 		for q := range lpm.col {
 			out[q] = lpm
@@ -484,8 +519,22 @@ func independentRows(a [][]float64, b []float64) ([][]float64, []float64, error)
 	return keptA, keptB, nil
 }
 
-// bounds returns the smallest and largest value of q.
+// bounds returns the smallest and largest value of q (remembered).
 func (l *lpModel) bounds(q qty) (lo, hi float64, err error) {
+	if b, ok := l.memo[q]; ok {
+		return b[0], b[1], nil
+	}
+	lo, hi, err = l.solveBounds(q)
+	if err == nil {
+		if l.memo == nil {
+			l.memo = map[qty][2]float64{}
+		}
+		l.memo[q] = [2]float64{lo, hi}
+	}
+	return lo, hi, err
+}
+
+func (l *lpModel) solveBounds(q qty) (lo, hi float64, err error) {
 	i, ok := l.col[q]
 	if !ok || l.a == nil {
 		return 0, math.Inf(1), nil // in no relation: anything from 0 up

@@ -1,10 +1,14 @@
 package disclosure
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
 )
+
+// bg is the context of the tests.
+var bg = context.Background()
 
 // small lists keep generated tables readable.
 var (
@@ -142,7 +146,7 @@ func TestSuppressWorstCases(t *testing.T) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			tables := []*Table{twoWay("age_gender", p, s.inner), oneWay(p, s.inner)}
-			if err := Suppress(tables, nil, nil, 5); err != nil {
+			if err := Suppress(bg, tables, nil, nil, 5); err != nil {
 				t.Fatal(err)
 			}
 			checkProtected(t, tables, 5)
@@ -170,7 +174,7 @@ func TestSuppressGeneratedDataSets(t *testing.T) {
 			}
 			k := 3 + rng.IntN(4)
 			tables := []*Table{twoWay("age_gender", Period{Year: 2026}, inner), oneWay(Period{Year: 2026}, inner)}
-			if err := Suppress(tables, nil, nil, k); err != nil {
+			if err := Suppress(bg, tables, nil, nil, k); err != nil {
 				t.Fatal(err)
 			}
 			checkProtected(t, tables, k)
@@ -195,14 +199,14 @@ func TestSuppressAcrossTertialsAndYear(t *testing.T) {
 	for n, inner := range map[int][][]int{1: t1, 2: t2} {
 		p := Period{Year: 2026, Tertial: n}
 		rel := []*Table{twoWay("age_gender", p, inner), oneWay(p, inner)}
-		if err := Suppress(rel, nil, nil, 5); err != nil {
+		if err := Suppress(bg, rel, nil, nil, 5); err != nil {
 			t.Fatal(err)
 		}
 		context = append(context, rel...)
 	}
 	yp := Period{Year: 2026}
 	yr := []*Table{twoWay("age_gender", yp, year), oneWay(yp, year)}
-	if err := Suppress(yr, context, nil, 5); err != nil {
+	if err := Suppress(bg, yr, context, nil, 5); err != nil {
 		t.Fatal(err)
 	}
 	checkProtected(t, append(yr, context...), 5)
@@ -216,11 +220,11 @@ func TestRevisionHidesSmallDifferences(t *testing.T) {
 	first := [][]int{{0, 0, 0}, {0, 6, 0}, {10, 9, 0}, {12, 10, 7}}
 	late := [][]int{{0, 0, 0}, {0, 6, 0}, {11, 9, 0}, {12, 10, 7}} // one late contact
 	r1 := []*Table{twoWay("age_gender", p, first), oneWay(p, first)}
-	if err := Suppress(r1, nil, nil, 5); err != nil {
+	if err := Suppress(bg, r1, nil, nil, 5); err != nil {
 		t.Fatal(err)
 	}
 	r2 := []*Table{twoWay("age_gender", p, late), oneWay(p, late)}
-	if err := Suppress(r2, nil, r1, 5); err != nil {
+	if err := Suppress(bg, r2, nil, r1, 5); err != nil {
 		t.Fatal(err)
 	}
 	checkProtected(t, r2, 5)
@@ -246,7 +250,7 @@ func TestSetTablesAreBoundedByTheirMargin(t *testing.T) {
 		{Dims: map[string]string{"platform": "instagram"}, Value: 25},
 		{Dims: map[string]string{"platform": Total}, Value: 40},
 	}}
-	if err := Suppress([]*Table{tab}, nil, nil, 5); err != nil {
+	if err := Suppress(bg, []*Table{tab}, nil, nil, 5); err != nil {
 		t.Fatal(err)
 	}
 	checkProtected(t, []*Table{tab}, 5)

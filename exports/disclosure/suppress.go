@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -31,7 +32,10 @@ const (
 //
 // All hidden cells look the same; the values stay in memory only for the
 // writers to drop.
-func Suppress(current, context []*Table, earlier []*Table, k int) error {
+//
+// ctx bounds the work: secondary suppression of many small cells can take
+// long, and stops with ctx's error when the caller gives up.
+func Suppress(ctx context.Context, current, context []*Table, earlier []*Table, k int) error {
 	if k < MinK {
 		return fmt.Errorf("k = %d är under minimum %d / k = %d is below the minimum %d", k, MinK, k, MinK)
 	}
@@ -88,16 +92,17 @@ func Suppress(current, context []*Table, earlier []*Table, k int) error {
 	apply()
 
 	all := append(append([]*Table(nil), current...), context...)
-	// The obvious cases first, without linear programming: a sum with a
-	// single hidden term gives that term away, so a second term is hidden.
-	// The audit below then handles what this cannot see.
+	// The obvious cases first, without linear programming (see singles).
+	lps := map[string]*lpModel{}
 	m := buildModel(all)
-	for _, q := range m.singles(period) {
+	for _, q := range m.singles(period, k) {
 		hide[q.canon] = true
 	}
 	apply()
 	for round := 0; round < maxSecondaryRounds; round++ {
 		m := buildModel(all)
+		m.lps = lps
+		m.ctx = ctx
 		rep, err := m.audit(k, false)
 		if err != nil {
 			return err
@@ -223,10 +228,14 @@ func (m *model) better(a, b qty) bool {
 	return a.canon < b.canon
 }
 
-// singles hides, until none is left, a second term of every sum that has a
-// single hidden term (the cheapest published term of period, see better),
-// and returns the quantities it hid.
-func (m *model) singles(period string) []qty {
+// singles hides, until none is left, a further term of every sum whose
+// hidden terms give themselves away cheaply: a single hidden term (its
+// value is the sum less the published terms), or hidden terms adding up to
+// less than k (each then lies in a range narrower than k). The cheapest
+// published term of period is hidden (see better). It returns the
+// quantities it hid. This needs no linear programming; the audit then
+// checks what it cannot see.
+func (m *model) singles(period string, k int) []qty {
 	var out []qty
 	for changed := true; changed; {
 		changed = false
@@ -234,16 +243,20 @@ func (m *model) singles(period string) []qty {
 			if r.ineq {
 				continue
 			}
-			var hidden int
+			hidden, sum, unknown := 0, 0, false
 			var cands []qty
 			for q := range r.terms {
-				if m.hidden[q] {
+				switch {
+				case m.hidden[q] && !m.released(q):
+					unknown = true
+				case m.hidden[q]:
 					hidden++
-				} else if q.period == period && m.released(q) {
+					sum += m.value[q]
+				case q.period == period && m.released(q):
 					cands = append(cands, q)
 				}
 			}
-			if hidden != 1 || len(cands) == 0 {
+			if unknown || hidden != 1 || len(cands) == 0 || sum < 0 {
 				continue
 			}
 			sort.Slice(cands, func(i, j int) bool { return m.better(cands[i], cands[j]) })
