@@ -605,11 +605,17 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 	rowH := 4.4
 	headH := float64(headLines)*3.1 + 1.5
 	need := 12 + headH + float64(len(shownRows))*rowH
+	if w.cat.MultiChoice(t.ID) {
+		need += 7 // the multiple-choice note
+	}
 	w.section(t.TitleSV, 1, false, need)
 	pdf.SetFont("Helvetica", "I", 7)
 	pdf.SetTextColor(90, 90, 90)
 	unit := map[string]string{UnitContacts: "kontakter", UnitPersons: "unika personer", UnitSessions: "pass", UnitHours: "timmar", UnitCount: "antal", UnitFollowUps: "uppföljningar"}[t.Unit]
 	pdf.MultiCell(0, 3.5, w.tr(t.TitleEN+" · enhet: "+unit), "", "L", false)
+	if w.cat.MultiChoice(t.ID) {
+		pdf.MultiCell(0, 3.5, w.tr(MultiChoiceNote), "", "L", false)
+	}
 	pdf.SetTextColor(0, 0, 0)
 	pdf.Ln(1)
 	// Header.

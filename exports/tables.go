@@ -555,6 +555,23 @@ func (c *Catalog) DimTitle(dim string) (sv, en string) {
 	return dim, dim
 }
 
+// MultiChoice reports whether a table counts a multiple-choice dimension
+// (a contact counts under every code it holds), so that its rows add up to
+// more than its total, which counts each contact once.
+func (c *Catalog) MultiChoice(id string) bool {
+	if d, ok := c.defs[id]; ok {
+		for _, dim := range d.Dims {
+			if dim.Set {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MultiChoiceNote is the sentence printed under a multiple-choice table.
+const MultiChoiceNote = "En kontakt kan ha flera svar: raderna summerar till mer än Totalt, som räknar varje kontakt en gång. / Several answers per contact: rows add up to more than Total, which counts each contact once."
+
 // Sheet returns the short Swedish name of a table (its XLSX sheet).
 func (c *Catalog) Sheet(id string) string {
 	if s, ok := sheetNames[id]; ok {
