@@ -374,3 +374,26 @@ func TestGallringKeepsAFollowUpDoneTodayWithAnOldDecisionDate(t *testing.T) {
 		t.Fatalf("the follow-up done today was deleted (%+v)", res)
 	}
 }
+
+// An old record that no longer passes today's validation (a code since
+// removed from its list, written by an earlier release) must not stop the
+// one-time screening, and so the server's start: only its note changes.
+func TestRescreenSurvivesARecordThatNoLongerValidates(t *testing.T) {
+	env := newEnv(t)
+	mika := env.TeamID(t, "mika")
+	id := contact(t, env, mika, "2026-11-20", "ring 070-123 45 67", "")
+	if _, err := env.Core.DB().NewQuery("UPDATE contacts SET daypart = 'code_from_an_old_release' WHERE id = {:id}").
+		Bind(dbx.Params{"id": id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Core.DB().NewQuery("DELETE FROM _uppsok_jobs").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	n, ran, err := gallring.RescreenOnce(env.Core, env.Uppsok.Gallring)
+	if err != nil || !ran || n != 1 {
+		t.Fatalf("rescreen with an old invalid record: %d %v %v", n, ran, err)
+	}
+	if got := field_(t, env, "contacts", id, "notes"); got != "ring [borttaget]" {
+		t.Errorf("note: %q", got)
+	}
+}
