@@ -55,6 +55,9 @@ func (s *Service) handleCreateEnrollment(e *core.RequestEvent) error {
 	if e.Auth == nil {
 		return apis.NewUnauthorizedError("Logga in först. / Sign in first.", nil)
 	}
+	if strings.TrimSpace(body.TeamID) == "" {
+		return apis.NewBadRequestError("team_id saknas: vilket team ska surfplattan höra till? / team_id is missing: which team is the tablet for?", nil)
+	}
 	if !authz.CanManageTeam(e.Auth, body.TeamID) {
 		return apis.NewForbiddenError("Bara teamets ledare eller en administratör kan skriva in enheter. / Only the team's lead or an admin can enroll devices.", nil)
 	}

@@ -567,6 +567,10 @@ func TestEnrollment(t *testing.T) {
 	_, worker := env.User(t, "w@mika.se", "worker", mika)
 	_, kastLead := env.User(t, "lead@kast.se", "lead", env.TeamID(t, "kast"))
 
+	// A lead who forgets the team is told so, not that they lack the right.
+	if st, data, _ := env.Do(t, "POST", "/api/field/enrollments", lead, map[string]any{"label": "Surfplatta 3"}, nil); st != 400 || !strings.Contains(string(data), "team_id") {
+		t.Errorf("enrollment without team_id: %d %s, want 400 naming team_id", st, data)
+	}
 	body := map[string]any{"team_id": mika, "label": "Surfplatta 3"}
 	if st, _, _ := env.Do(t, "POST", "/api/field/enrollments", worker, body, nil); st != 403 {
 		t.Errorf("worker created an enrollment: %d", st)
