@@ -2,12 +2,7 @@ package field_test
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"runtime"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -242,80 +237,4 @@ func BenchmarkFirstPull20k(b *testing.B) {
 	}
 	b.StopTimer()
 	reportRate(b, b.N*20000)
-}
-
-// BenchmarkTablets200: 200 simulated tablets spread over the seven teams,
-// each (after its first sync) pushing 50 contacts and then pulling what
-// changed, all at once over loopback, as WatermelonDB's synchronize does.
-// Reports p50/p99 latency per tablet (push + pull) and the peak Go heap in
-// use during the run.
-func BenchmarkTablets200(b *testing.B) {
-	const tablets, perTablet = 200, 50
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		env := testenv.NewWith(b, testenv.Options{Plain: true})
-		teams, err := env.Core.FindAllRecords("teams")
-		if err != nil {
-			b.Fatal(err)
-		}
-		toks := make([]string, tablets)
-		cursors := make([]int64, tablets)
-		for j := range toks {
-			_, toks[j] = env.Device(b, teams[j%len(teams)].Id, fmt.Sprintf("t%d", j))
-			p, err := pullRaw(env, toks[j], 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cursors[j] = p.Timestamp
-		}
-		env.Client.Transport.(*http.Transport).MaxIdleConnsPerHost = tablets
-		runtime.GC()
-		var peak uint64
-		stop := make(chan struct{})
-		var sampler sync.WaitGroup
-		sampler.Add(1)
-		go func() {
-			defer sampler.Done()
-			var ms runtime.MemStats
-			for {
-				runtime.ReadMemStats(&ms)
-				if ms.HeapInuse > peak {
-					peak = ms.HeapInuse
-				}
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-			}
-		}()
-		lat := make([]time.Duration, tablets)
-		var wg sync.WaitGroup
-		b.StartTimer()
-		for j := 0; j < tablets; j++ {
-			wg.Add(1)
-			go func(j int) {
-				defer wg.Done()
-				start := time.Now()
-				st, data, err := pushRaw(env, toks[j], cursors[j], benchContacts(perTablet), nil)
-				if err != nil || st != 200 {
-					b.Errorf("push: %d %v %s", st, err, data)
-					return
-				}
-				if _, err := pullRaw(env, toks[j], cursors[j]); err != nil {
-					b.Error(err)
-					return
-				}
-				lat[j] = time.Since(start)
-			}(j)
-		}
-		wg.Wait()
-		b.StopTimer()
-		close(stop)
-		sampler.Wait()
-		sort.Slice(lat, func(a, c int) bool { return lat[a] < lat[c] })
-		b.ReportMetric(float64(lat[tablets/2].Milliseconds()), "p50-ms")
-		b.ReportMetric(float64(lat[tablets*99/100].Milliseconds()), "p99-ms")
-		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-	}
 }
