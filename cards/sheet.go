@@ -64,6 +64,7 @@ type UnreviewedError struct {
 	Pages []string
 }
 
+// Error names the pages that wait for review, in Swedish and English.
 func (e *UnreviewedError) Error() string {
 	p := strings.Join(e.Pages, ", ")
 	return "sidor som väntar på granskning av en modersmålstalare: " + p +
