@@ -15,6 +15,10 @@ package exports
 // recorded then: the mapped tables have no cell for them (shown blank, not
 // 0). The release's own files are served as stored, with the old table.
 
+// NotRecordedNote is printed under a table whose last-year column is blank
+// for a code that was not recorded that year.
+const NotRecordedNote = "Tom ruta för året före: uppgiften registrerades inte då (koden infördes senare). / Blank for the year before: not recorded then (the code came later)."
+
 // retiredIndicatorTable is the table schema 3 replaced.
 const retiredIndicatorTable = "contacts_by_indicator"
 

@@ -3,6 +3,10 @@ package exports_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -294,6 +298,24 @@ func TestEarlierReleaseIndicatorsMapToControlAndVulnerability(t *testing.T) {
 	}
 	if found != 2 {
 		t.Errorf("Kontrollmedel rows %v", rows)
+	}
+
+	// The PDF too: this year's 8 beside last year's 9 under "Skuld".
+	st, body, _ = env.Do(t, "GET", "/api/lagesbild?year=2026&format=pdf", analyst, nil, nil)
+	if st != 200 {
+		t.Fatalf("pdf: %d", st)
+	}
+	text, path := pdfText(t, body)
+	if !regexp.MustCompile(`(?m)^\s*Skuld\s+8\s+9\s*$`).MatchString(text) {
+		t.Errorf("the PDF has no line Skuld 8 9 (this year, last year mapped from its indicators)")
+	}
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), "Tom ruta för året före: uppgiften registrerades inte då") {
+		t.Errorf("the PDF does not say why last year's psychological_abuse is blank")
+	}
+	if dir := os.Getenv("UPPSOK_REPORT_PNG_DIR"); dir != "" {
+		if out, err := exec.Command("pdftoppm", "-r", "70", "-png", path, filepath.Join(dir, "schema3-prev")).CombinedOutput(); err != nil {
+			t.Errorf("pdftoppm: %v %s", err, out)
+		}
 	}
 
 	// A revision of 2025 made now: the old release is its baseline, so one
