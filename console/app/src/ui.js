@@ -177,8 +177,18 @@ export async function busy(btn, fn) {
   }
 }
 
-// table renders rows with a caption and header cells.
+// table renders rows with a caption and header cells. Each body cell
+// carries its column's name (data-label): a table of class "stack" shows
+// its rows as stacked cards, each cell with its column name, where it has
+// too little room (a tablet held upright), so no action is cut off.
 export function table(caption, headers, rows, attrs = {}) {
+  for (const row of [].concat(rows).flat(Infinity)) {
+    if (!(row instanceof Element)) continue;
+    [...row.children].forEach((cell, i) => {
+      const name = headers[i];
+      if (typeof name === "string" && name && !cell.dataset.label) cell.dataset.label = name;
+    });
+  }
   return h("div", { class: "table-wrap" },
     h("table", attrs,
       caption ? h("caption", {}, caption) : null,
