@@ -111,6 +111,7 @@ func TestConsoleOnTabletInBrowser(t *testing.T) {
 		ClosedRange           string                       `json:"closedRange"`
 		ClosedRowsPage2       int                          `json:"closedRowsPage2"`
 		ClosedRangePage2      string                       `json:"closedRangePage2"`
+		DeepLinkFocus         bool                         `json:"deepLinkFocus"`
 		NewSummary            string                       `json:"newSummary"`
 		NewFacts              string                       `json:"newFacts"`
 		OldSummary            string                       `json:"oldSummary"`
@@ -156,6 +157,9 @@ func TestConsoleOnTabletInBrowser(t *testing.T) {
 			if !strings.Contains(out.NewFacts+out.NewSummary, want) {
 				t.Errorf("the follow-up does not show %q:\n%s\n%s", want, out.NewSummary, out.NewFacts)
 			}
+		}
+		if !out.DeepLinkFocus {
+			t.Error("the follow-up opened by its link is not open with the focus on it")
 		}
 		if strings.Contains(out.OldSummary, "Indikatorer, Indikatorer finns") || strings.Count(out.OldSummary, "Indikatorer") != 1 {
 			t.Errorf("old follow-up's reasons: %q", out.OldSummary)

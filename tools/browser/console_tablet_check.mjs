@@ -98,6 +98,10 @@ try {
   }
   // Why the child was flagged: the new follow-up, opened by its link.
   await open(lead, "uppfoljningar/" + spec.newFollowUp);
+  out.deepLinkFocus = await lead.evaluate((id) => {
+    const li = document.activeElement && document.activeElement.closest("[data-id]");
+    return (li && li.dataset.id === id && document.activeElement.tagName === "SUMMARY" && li.querySelector("details").open) || false;
+  }, spec.newFollowUp);
   await lead.evaluate((id) => { document.querySelector(`[data-id="${id}"] details`).open = true; }, spec.newFollowUp);
   out.newSummary = await text(lead, `[data-id="${spec.newFollowUp}"] summary`);
   out.newFacts = await text(lead, `[data-id="${spec.newFollowUp}"] dl.facts`);

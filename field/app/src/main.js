@@ -613,7 +613,7 @@ function formView() {
   const acts = parseSet(f.actions);
   const pcOut = h("output", { id: "c-person-code", "aria-label": t("Personkod", "Person code") }, pcText(d.pc));
   const noteWarn = h("div", { class: "warn" + (looksPersonal(f.notes) ? "" : " hidden"), id: "notes-warning" },
-    t("Det här liknar personuppgifter (nummer, e-post, profilnamn). Skriv om – servern tar bort det annars.", "This looks like personal data (numbers, e-mail, profile names). Rephrase – the server removes it otherwise."));
+    t("Det här liknar personuppgifter (namn, nummer, e-post, länkar, profilnamn). Skriv om – servern tar bort det annars.", "This looks like personal data (names, numbers, e-mail, links, profile names). Rephrase – the server removes it otherwise."));
   const pcInput = (k, sv, en, ph, attrs) => h("input", { class: "grow", "data-k": "pc-" + k, id: "pc-" + k, "aria-label": t(sv, en), placeholder: ph, value: d.pc[k], ...attrs, oninput: (e) => { d.pc[k] = e.target.value; pcOut.textContent = pcText(d.pc); saveDraft(); } });
   const ctxOpen = !!d.open.context;
   const sec = (id) => SECTIONS.find((s) => s.id === id);
