@@ -671,10 +671,14 @@ function formView() {
           pcInput("year", "Födelseår", "Year of birth", t("Födelseår", "Year of birth"), { inputmode: "numeric", maxlength: 4 })),
         pcOut),
       h("div", { class: "field" }, h("label", { class: "lbl", for: "c-notes" }, t("Anteckning (inga personuppgifter)", "Note (no personal data)")),
-        h("textarea", { id: "c-notes", "data-k": "c-notes", maxlength: tax.max_notes, oninput: (e) => {
+        h("textarea", { id: "c-notes", "data-k": "c-notes", maxlength: tax.max_notes, "aria-describedby": "notes-warning", oninput: (e) => {
           d.f.notes = e.target.value;
           if (!d.touched.includes("notes")) d.touched.push("notes");
-          noteWarn.classList.toggle("hidden", !looksPersonal(d.f.notes));
+          const warn = looksPersonal(d.f.notes);
+          const shown = warn && noteWarn.classList.contains("hidden");
+          noteWarn.classList.toggle("hidden", !warn);
+          // Newly shown: bring it out from under the Save bar.
+          if (shown) noteWarn.scrollIntoView({ block: "nearest" });
           saveDraft();
         } }, f.notes),
         noteWarn)]));
