@@ -144,6 +144,7 @@ try {
   await ad.waitForFunction(() => location.hash.includes("team=") && document.querySelector("main[data-ready]"), null, { timeout: T });
   await ad.waitForSelector("main[data-ready]", { timeout: T });
   out.adminOtherTeamHeading = await text(ad, "main h2");
+  out.adminOtherTeamSummary = await text(ad, "#open-followups > li summary");
   await check(ad, "admin_followups_team");
   await open(ad, "informationssidor");
   out.audiences = await ad.evaluate(() => [...document.querySelectorAll("#pages tbody tr")].map((tr) => tr.cells[2].innerText));

@@ -189,7 +189,7 @@ function followUpItem(ctx, r, expanded) {
     h("details", { open: expanded || null },
       h("summary", {},
         h("span", { class: "badge " + fuStatus(r) }, tr(STATUS, fuStatus(r))), " ",
-        h("strong", {}, fuReasons(r)), " · ", fmtDate(r.occurred_on || r.created),
+        h("strong", {}, fuReasons(r)), " · ", fmtDate(r.occurred_on || r.created), isAdmin(ctx) ? " · " + teamName(ctx, r.team) : null,
         r.due_on ? h("span", { class: overdue ? "due overdue" : "due" }, " · ", overdue ? t("Försenad, skulle vara klar ", "Overdue, due ") : t("Klar senast ", "Due "), fmtDate(r.due_on)) : null),
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       form));
