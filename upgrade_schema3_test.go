@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"uppsok/internal/testenv"
@@ -88,14 +89,16 @@ func readRelease1(t *testing.T, dir string) (map[string]release1Contact, map[str
 }
 
 type lagesbildDoc struct {
-	Tables []struct {
-		ID    string `json:"id"`
-		Cells []struct {
-			Dims   map[string]string `json:"dims"`
-			Value  *int              `json:"value"`
-			Hidden bool              `json:"hidden"`
-		} `json:"cells"`
-	} `json:"tables"`
+	Tables []lagesbildTable `json:"tables"`
+}
+
+type lagesbildTable struct {
+	ID    string `json:"id"`
+	Cells []struct {
+		Dims   map[string]string `json:"dims"`
+		Value  *int              `json:"value"`
+		Hidden bool              `json:"hidden"`
+	} `json:"cells"`
 }
 
 func (d lagesbildDoc) cells() map[string]*int {
@@ -201,8 +204,10 @@ func TestUpgradeRelease1ToSchema3(t *testing.T) {
 	}
 
 	// The lägesbild counts what release 1 counted: every cell published by
-	// both has the same value (the indicator tables read control and
-	// vulnerabilities now).
+	// both has the same value. contacts_by_indicator is replaced by
+	// contacts_by_control and contacts_by_vulnerability from schema 3 on:
+	// each indicator cell of release 1 is compared with the cell of its
+	// code in the table its code moved to (the total with both).
 	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "testdata", "upgrade", "release-1", "lagesbild-2025.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -215,15 +220,45 @@ func TestUpgradeRelease1ToSchema3(t *testing.T) {
 	env.MustJSON(t, "GET", "/api/lagesbild?year=2025", signIn(t, env, "analytiker@demo.uppsok.se"), nil, 200, &after)
 	now := after.cells()
 	compared, indicatorCells := 0, 0
+	for _, tb := range before.Tables {
+		if strings.HasPrefix(tb.ID, "contacts_by_indicator") && !slices.ContainsFunc(after.Tables, func(a lagesbildTable) bool { return a.ID == tb.ID }) {
+			suffix := strings.TrimPrefix(tb.ID, "contacts_by_indicator")
+			for _, c := range tb.Cells {
+				code := c.Dims["indicator"]
+				for _, to := range []struct {
+					dim  string
+					list taxonomy.List
+				}{{"control", taxonomy.Control}, {"vulnerability", taxonomy.Vulnerabilities}} {
+					if code != "_total" && !to.list.Has(code) {
+						continue
+					}
+					table := "contacts_by_" + to.dim + suffix
+					if !slices.ContainsFunc(after.Tables, func(a lagesbildTable) bool { return a.ID == table }) {
+						continue // a year without data is left out
+					}
+					key := fmt.Sprint(table, []string{to.dim + "=" + code})
+					w, ok := now[key]
+					if !ok {
+						t.Errorf("lägesbild after the upgrade has no %s (release 1's %s %s)", key, tb.ID, code)
+						continue
+					}
+					if c.Value == nil || w == nil {
+						continue
+					}
+					indicatorCells++
+					if *c.Value != *w {
+						t.Errorf("lägesbild %s: %d before the upgrade (%s %s), %d after", key, *c.Value, tb.ID, code, *w)
+					}
+				}
+			}
+		}
+	}
 	for key, v := range before.cells() {
 		w, ok := now[key]
 		if !ok || v == nil || w == nil {
 			continue
 		}
 		compared++
-		if len(key) > len("contacts_by_indicator") && key[:len("contacts_by_indicator")] == "contacts_by_indicator" {
-			indicatorCells++
-		}
 		if *v != *w {
 			t.Errorf("lägesbild %s: %d before the upgrade, %d after", key, *v, *w)
 		}

@@ -13,6 +13,7 @@ package console
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -125,8 +126,31 @@ func serveStatic(e *core.RequestEvent) error {
 	return apis.Static(Dist(), true)(e)
 }
 
+// handleTaxonomy serves the code lists of taxonomy.JSON plus the
+// information pages' audiences, which the console names (the field app
+// has no use for them).
 func (s *Service) handleTaxonomy(e *core.RequestEvent) error {
-	b, err := taxonomy.JSON()
+	base, err := taxonomy.JSON()
+	if err != nil {
+		return fmt.Errorf("taxonomy json: %w", err)
+	}
+	var lists map[string]json.RawMessage
+	if err := json.Unmarshal(base, &lists); err != nil {
+		return fmt.Errorf("taxonomy json: %w", err)
+	}
+	type code struct {
+		Code string `json:"code"`
+		SV   string `json:"sv"`
+		EN   string `json:"en"`
+	}
+	audience := make([]code, len(taxonomy.Audience.Codes))
+	for i, c := range taxonomy.Audience.Codes {
+		audience[i] = code{c.Code, c.SV, c.EN}
+	}
+	if lists[taxonomy.Audience.Name], err = json.Marshal(map[string]any{"multi": false, "codes": audience}); err != nil {
+		return fmt.Errorf("audience json: %w", err)
+	}
+	b, err := json.Marshal(lists)
 	if err != nil {
 		return fmt.Errorf("taxonomy json: %w", err)
 	}

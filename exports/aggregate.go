@@ -2,6 +2,7 @@ package exports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -32,6 +33,7 @@ type source struct {
 	columns map[string]string // name → SQL expression (text)
 	weights map[string]string // name → SQL expression (integer)
 	person  string            // column holding the person code ("" none)
+	notNull bool              // every column is NOT NULL (no IFNULL needed)
 }
 
 func (s *source) hasColumn(c string) bool { _, ok := s.columns[c]; return ok }
@@ -56,7 +58,8 @@ func withColumns(m, extra map[string]string) map[string]string {
 // sources are the tables' sources by name.
 var sources = map[string]*source{
 	srcContacts: {
-		name: srcContacts,
+		name:    srcContacts,
+		notNull: true,
 		// A year is most of the table: a sequential scan beats an index
 		// walk with a lookup per row.
 		from: "contacts NOT INDEXED",
@@ -73,6 +76,7 @@ var sources = map[string]*source{
 	},
 	srcSessions: {
 		name:    srcSessions,
+		notNull: true,
 		from:    "outreach_sessions",
 		date:    "started_on",
 		columns: sameNames("kind", "area"),
@@ -119,7 +123,8 @@ func (ix index) of(code string) int {
 	return -1
 }
 
-// mask parses a stored JSON array of codes into a bit set.
+// mask parses a stored JSON array of codes into a bit set (codes are
+// plain identifiers: the quotes delimit them, no decoding is needed).
 func (ix index) mask(raw string) uint64 {
 	var m uint64
 	for {
@@ -139,12 +144,89 @@ func (ix index) mask(raw string) uint64 {
 	}
 }
 
+// dictLimit is how many distinct values a column's dictionary keeps: a
+// column with more (a person code) is open, read value by value.
+const dictLimit = 1 << 12
+
+// dictCache is the size of a dictionary's direct-mapped cache.
+const dictCache = 512
+
+// dict numbers the distinct values of one selected column, so that each
+// dimension reading the column maps a value to its code once (memo) rather
+// than once per row. A small direct-mapped cache in front of the map makes
+// the common case one cheap hash and one string compare.
+type dict struct {
+	cache [dictCache]struct {
+		s  string
+		id int32 // id+1; 0 is an empty slot
+	}
+	ids  map[string]int32
+	vals []string
+	open bool // more than dictLimit values: not numbered
+}
+
+func newDict() *dict { return &dict{ids: map[string]int32{}} }
+
+// cheapHash mixes the length and a few bytes of s (codes differ early,
+// late or in length); a collision only costs a map lookup.
+func cheapHash(s string) uint32 {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	x := uint32(n)*0x9E3779B1 ^ uint32(s[0]) ^ uint32(s[n-1])<<8 ^ uint32(s[n/2])<<16 ^ uint32(s[n/3])<<24
+	x ^= uint32(s[(2*n)/3]) * 0x85EBCA6B
+	x ^= uint32(s[n/4]) * 0xC2B2AE35
+	x *= 0x9E3779B1
+	return x >> 23 // dictCache = 512 = 2^9
+}
+
+// id returns the number of s, or -1 when the column is open.
+func (d *dict) id(s string) int32 {
+	if d.open {
+		return -1
+	}
+	e := &d.cache[cheapHash(s)]
+	if e.id != 0 && e.s == s {
+		return e.id - 1
+	}
+	id, ok := d.ids[s]
+	if !ok {
+		if len(d.vals) >= dictLimit {
+			d.open = true
+			return -1
+		}
+		s = strings.Clone(s) // s is part of a row's line
+		id = int32(len(d.vals))
+		d.ids[s] = id
+		d.vals = append(d.vals, s)
+	}
+	e.s, e.id = d.vals[id], id+1
+	return id
+}
+
 // slot is one dimension's place in a row: its value (single) or mask (set).
 type slot struct {
 	dim    Dim
 	fields []int // positions of its columns in the selected line
 	ix     index
 	pos    int // index into row.vals or row.masks
+	// memo maps the column's value number to the code position (single,
+	// one column; −2 not yet known) or mask (set); memo2 the value numbers
+	// of a derived dimension's columns, packed, to the position.
+	memo     []int32
+	memoMask []uint64
+	known    []bool
+	memo2    map[uint64]int32
+	args     []string
+}
+
+// value computes the position of a single dimension from its raw values.
+func (s *slot) value(vals []string) int {
+	if s.dim.Derive == nil {
+		return s.ix.of(vals[0])
+	}
+	return s.ix.of(s.dim.Derive(vals))
 }
 
 // row is one source row reduced to code positions (arrays, not maps: a
@@ -153,7 +235,7 @@ type row struct {
 	vals    []int
 	masks   []uint64
 	weights []int
-	person  string
+	person  int // the person's number, −1 without a code
 }
 
 // layout is how one source is read for a set of tables: the columns to
@@ -161,13 +243,15 @@ type row struct {
 type layout struct {
 	src     *source
 	cols    []string // selected columns; cols[0] is the date
+	dicts   []*dict  // per selected column (nil: the date and the person code)
 	single  []*slot
 	sets    []*slot
 	byDim   map[string]*slot
 	weights []string
 	person  int // field of the person code, or -1
+	persons *personIDs
 	buf     []string
-	args    []string
+	ids     []int32
 }
 
 func newLayout(src *source, defs []*TableDef) *layout {
@@ -188,6 +272,9 @@ func newLayout(src *source, defs []*TableDef) *layout {
 		s := &slot{dim: d, ix: newIndex(d.List)}
 		for _, c := range d.Columns {
 			s.fields = append(s.fields, field(c))
+		}
+		if len(s.fields) > 1 {
+			s.memo2 = map[uint64]int32{}
 		}
 		if d.Set {
 			s.pos = len(l.sets)
@@ -210,26 +297,42 @@ func newLayout(src *source, defs []*TableDef) *layout {
 		}
 		if def.Unit == UnitPersons && l.person < 0 {
 			l.person = field(src.person)
+			l.persons = newPersonIDs()
 		}
 	}
+	l.dicts = make([]*dict, len(l.cols))
+	for i := 1; i < len(l.cols); i++ {
+		l.dicts[i] = newDict()
+	}
+	l.ids = make([]int32, len(l.cols))
 	return l
 }
 
 // query is the SELECT of the layout: one text column per row (fetching many
 // columns costs a conversion each; the fields are split without copying).
+// concat_ws copies each value once (a chain of || copies the growing line
+// at every step).
 func (l *layout) query(where string) string {
 	exprs := make([]string, 0, len(l.cols)+len(l.weights))
 	for i, c := range l.cols {
-		if i == 0 {
-			exprs = append(exprs, c)
-		} else {
-			exprs = append(exprs, l.src.columns[c])
+		e := c
+		if i > 0 {
+			e = l.src.columns[c]
 		}
+		if !l.src.notNull {
+			// concat_ws skips a NULL, which would shift the fields.
+			e = "IFNULL(" + e + ", '')"
+		}
+		exprs = append(exprs, e)
 	}
 	for _, w := range l.weights {
-		exprs = append(exprs, l.src.weights[w])
+		e := l.src.weights[w]
+		if !l.src.notNull {
+			e = "IFNULL(" + e + ", 0)"
+		}
+		exprs = append(exprs, e)
 	}
-	return "SELECT " + strings.Join(exprs, " || char(31) || ") + " FROM " + l.src.from + " WHERE " + where
+	return "SELECT concat_ws(char(31), " + strings.Join(exprs, ", ") + ") FROM " + l.src.from + " WHERE " + where
 }
 
 // fill parses a selected line into r; it returns the line's date.
@@ -242,35 +345,168 @@ func (l *layout) fill(line string, r *row) (string, error) {
 	if !splitFields(line, f) {
 		return "", fmt.Errorf("%d fields expected", n)
 	}
+	for i := 1; i < len(l.cols); i++ {
+		if i != l.person {
+			l.ids[i] = l.dicts[i].id(f[i])
+		}
+	}
 	for _, s := range l.single {
-		if s.dim.Derive == nil {
-			r.vals[s.pos] = s.ix.of(f[s.fields[0]])
-			continue
-		}
-		l.args = l.args[:0]
-		for _, fi := range s.fields {
-			l.args = append(l.args, f[fi])
-		}
-		r.vals[s.pos] = s.ix.of(s.dim.Derive(l.args))
+		r.vals[s.pos] = l.singleValue(s, f)
 	}
 	for _, s := range l.sets {
-		r.masks[s.pos] = s.ix.mask(f[s.fields[0]])
+		r.masks[s.pos] = l.setMask(s, f)
 	}
 	for i := range l.weights {
-		w, err := strconv.Atoi(f[len(l.cols)+i])
+		w, err := atoi(f[len(l.cols)+i])
 		if err != nil {
 			return "", fmt.Errorf("weight %s: %w", l.weights[i], err)
 		}
 		r.weights[i] = w
 	}
-	if l.person >= 0 {
-		r.person = f[l.person]
+	r.person = -1
+	if l.person >= 0 && f[l.person] != "" {
+		r.person = l.persons.id(f[l.person])
 	}
 	return f[0], nil
 }
 
+// singleValue is the position of a single dimension in the row of fields f.
+func (l *layout) singleValue(s *slot, f []string) int {
+	if s.memo2 != nil {
+		var key uint64
+		for k, fi := range s.fields {
+			id := l.ids[fi]
+			if id < 0 || k >= 3 || fi == l.person {
+				return l.compute(s, f)
+			}
+			key |= uint64(id) << (21 * k)
+		}
+		p, ok := s.memo2[key]
+		if !ok {
+			p = int32(l.compute(s, f))
+			s.memo2[key] = p
+		}
+		return int(p)
+	}
+	fi := s.fields[0]
+	id := l.ids[fi]
+	if id < 0 || fi == l.person {
+		return l.compute(s, f)
+	}
+	for int(id) >= len(s.memo) {
+		s.memo = append(s.memo, -2)
+	}
+	if p := s.memo[id]; p != -2 {
+		return int(p)
+	}
+	p := l.compute(s, f)
+	s.memo[id] = int32(p)
+	return p
+}
+
+func (l *layout) compute(s *slot, f []string) int {
+	s.args = s.args[:0]
+	for _, fi := range s.fields {
+		s.args = append(s.args, f[fi])
+	}
+	return s.value(s.args)
+}
+
+// setMask is the bit set of a set dimension in the row of fields f.
+func (l *layout) setMask(s *slot, f []string) uint64 {
+	fi := s.fields[0]
+	id := l.ids[fi]
+	if id < 0 || fi == l.person {
+		return s.ix.mask(f[fi])
+	}
+	for int(id) >= len(s.known) {
+		s.known = append(s.known, false)
+		s.memoMask = append(s.memoMask, 0)
+	}
+	if !s.known[id] {
+		s.memoMask[id], s.known[id] = s.ix.mask(f[fi]), true
+	}
+	return s.memoMask[id]
+}
+
 func (l *layout) newRow() *row {
-	return &row{vals: make([]int, len(l.single)), masks: make([]uint64, len(l.sets)), weights: make([]int, len(l.weights))}
+	return &row{vals: make([]int, len(l.single)), masks: make([]uint64, len(l.sets)), weights: make([]int, len(l.weights)), person: -1}
+}
+
+// atoi parses a decimal integer (the weights), the common case without
+// strconv's generality.
+func atoi(s string) (int, error) {
+	if len(s) == 0 || len(s) > 9 {
+		return strconv.Atoi(s)
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return strconv.Atoi(s)
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, nil
+}
+
+// personIDs numbers the distinct person codes of a scan. A code is a keyed
+// hash in lower-case hex: it is kept as its 32 bytes (half the memory,
+// and no hold on the row's line); any other code is kept as it is.
+type personIDs struct {
+	hex   map[[32]byte]int32
+	other map[string]int32
+	n     int32
+}
+
+func newPersonIDs() *personIDs {
+	return &personIDs{hex: map[[32]byte]int32{}, other: map[string]int32{}}
+}
+
+func (p *personIDs) id(code string) int {
+	if k, ok := hex32(code); ok {
+		id, seen := p.hex[k]
+		if !seen {
+			id = p.n
+			p.n++
+			p.hex[k] = id
+		}
+		return int(id)
+	}
+	id, seen := p.other[code]
+	if !seen {
+		id = p.n
+		p.n++
+		p.other[strings.Clone(code)] = id
+	}
+	return int(id)
+}
+
+// hex32 decodes 64 lower-case hex digits (one-to-one: upper-case digits
+// are another code and stay a string).
+func hex32(s string) (k [32]byte, ok bool) {
+	if len(s) != 64 {
+		return k, false
+	}
+	for i := 0; i < 32; i++ {
+		hi, ok1 := hexDigit(s[2*i])
+		lo, ok2 := hexDigit(s[2*i+1])
+		if !ok1 || !ok2 {
+			return k, false
+		}
+		k[i] = hi<<4 | lo
+	}
+	return k, true
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
 }
 
 // cond is one population restriction of a table.
@@ -295,6 +531,7 @@ type accumulator struct {
 	conds      []cond
 	weight     int // index into row.weights, or −1
 	persons    []personCells
+	plain      bool // contacts by single dimensions: no position lists
 	bufA, bufB []int
 }
 
@@ -313,6 +550,7 @@ func newAccumulator(def *TableDef, l *layout) *accumulator {
 	if def.Unit == UnitPersons {
 		a.persons = []personCells{}
 	}
+	a.plain = a.persons == nil && !a.a.dim.Set && (a.b == nil || !a.b.dim.Set)
 	return a
 }
 
@@ -330,8 +568,8 @@ func (a *accumulator) positions(s *slot, r *row, buf []int) []int {
 	return buf
 }
 
-// add counts r (pid is the row's person index, −1 without a code).
-func (a *accumulator) add(r *row, pid int) {
+// add counts r.
+func (a *accumulator) add(r *row) {
 	for _, c := range a.conds {
 		if c.set {
 			if r.masks[c.pos]&(1<<uint(c.code)) == 0 {
@@ -345,11 +583,36 @@ func (a *accumulator) add(r *row, pid int) {
 	if a.weight >= 0 {
 		w = r.weights[a.weight]
 	}
+	stride := a.nb + 1
+	if a.plain {
+		// The common case: one position (or none: margin only) per dimension.
+		i := r.vals[a.a.pos]
+		if a.b == nil {
+			if i >= 0 {
+				a.counts[i] += w
+			}
+			a.counts[a.na] += w
+			return
+		}
+		j := r.vals[a.b.pos]
+		if i >= 0 {
+			if j >= 0 {
+				a.counts[i*stride+j] += w
+			}
+			a.counts[i*stride+a.nb] += w
+		}
+		if j >= 0 {
+			a.counts[a.na*stride+j] += w
+		}
+		a.counts[a.na*stride+a.nb] += w
+		return
+	}
 	a.bufA = a.positions(a.a, r, a.bufA)
 	if a.b != nil {
 		a.bufB = a.positions(a.b, r, a.bufB)
 	}
 	if a.persons != nil {
+		pid := r.person
 		if pid < 0 {
 			return
 		}
@@ -369,7 +632,6 @@ func (a *accumulator) add(r *row, pid int) {
 		}
 		return
 	}
-	stride := a.nb + 1
 	if a.b == nil {
 		for _, i := range a.bufA {
 			a.counts[i] += w
@@ -496,19 +758,20 @@ func (s Source) CountPeriods(ctx context.Context, defs []*TableDef, periods []Pe
 	return out, nil
 }
 
-// scan reads one source for every period and counts its tables.
+// scan reads one source for every period and counts its tables: one
+// streaming pass over the rows of all the periods, the database stepping
+// in one goroutine while the lines are counted in this one.
 func (s Source) scan(ctx context.Context, src *source, defs []*TableDef, periods []Period, accs []map[*TableDef]*accumulator) error {
 	l := newLayout(src, defs)
 	type span struct {
 		from, to string
 		accs     []*accumulator
-		persons  map[string]int
 	}
 	spans := make([]*span, len(periods))
 	var where []string
 	params := dbx.Params{}
 	for i, p := range periods {
-		sp := &span{from: p.From().Format(time.DateOnly), to: p.To().Format(time.DateOnly), persons: map[string]int{}}
+		sp := &span{from: p.From().Format(time.DateOnly), to: p.To().Format(time.DateOnly)}
 		for _, d := range forPeriod(defs, p) {
 			a := newAccumulator(d, l)
 			accs[i][d] = a
@@ -519,43 +782,114 @@ func (s Source) scan(ctx context.Context, src *source, defs []*TableDef, periods
 		params[fmt.Sprintf("f%d", i)] = sp.from
 		params[fmt.Sprintf("t%d", i)] = sp.to
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	rows, err := s.App.DB().NewQuery(l.query(strings.Join(where, " OR "))).WithContext(ctx).Bind(params).Rows()
 	if err != nil {
 		return fmt.Errorf("read %s: %w", src.name, err)
 	}
-	defer rows.Close()
-	var line string
+	batches, readErr := readLines(ctx, rows.Rows)
 	r := l.newRow()
-	for n := 0; rows.Next(); n++ {
-		if n&4095 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+	var countErr error
+	for batch := range batches {
+		if countErr != nil {
+			continue // drain: the reader stops at the cancel
 		}
-		if err := rows.Scan(&line); err != nil {
-			return fmt.Errorf("scan %s: %w", src.name, err)
-		}
-		day, err := l.fill(line, r)
-		if err != nil {
-			return fmt.Errorf("scan %s: %w", src.name, err)
-		}
-		// Periods may overlap (a year and its tertial): a row counts in each.
-		for _, sp := range spans {
-			if day < sp.from || day > sp.to {
-				continue
+		for _, line := range batch.lines {
+			day, err := l.fill(line, r)
+			if err != nil {
+				countErr = fmt.Errorf("scan %s: %w", src.name, err)
+				cancel()
+				break
 			}
-			pid := -1
-			if r.person != "" {
-				var ok bool
-				if pid, ok = sp.persons[r.person]; !ok {
-					pid = len(sp.persons)
-					sp.persons[r.person] = pid
+			// Periods may overlap (a year and its tertial): a row counts in each.
+			for _, sp := range spans {
+				if day < sp.from || day > sp.to {
+					continue
+				}
+				for _, a := range sp.accs {
+					a.add(r)
 				}
 			}
-			for _, a := range sp.accs {
-				a.add(r, pid)
+		}
+		batch.done()
+	}
+	if countErr != nil {
+		return countErr
+	}
+	if err := <-readErr; err != nil {
+		return fmt.Errorf("scan %s: %w", src.name, err)
+	}
+	return nil
+}
+
+// lineBatch is a run of selected lines handed from the reader to the
+// counter; done returns it for reuse.
+type lineBatch struct {
+	lines []string
+	free  chan *lineBatch
+}
+
+func (b *lineBatch) done() {
+	b.lines = b.lines[:0]
+	select {
+	case b.free <- b:
+	default:
+	}
+}
+
+// readLines steps rows in a goroutine and sends their lines in batches; the
+// channel closes at the end, then the error channel gives rows' error. A
+// cancelled ctx stops the reader. rows is closed when it returns.
+func readLines(ctx context.Context, rows *sql.Rows) (<-chan *lineBatch, <-chan error) {
+	const size, depth = 2048, 4
+	out := make(chan *lineBatch, depth)
+	errc := make(chan error, 1)
+	free := make(chan *lineBatch, depth+2)
+	go func() {
+		defer close(out)
+		defer rows.Close()
+		next := func() *lineBatch {
+			select {
+			case b := <-free:
+				return b
+			default:
+				return &lineBatch{lines: make([]string, 0, size), free: free}
 			}
 		}
-	}
-	return rows.Err()
+		b := next()
+		var line string
+		for rows.Next() {
+			if err := rows.Scan(&line); err != nil {
+				errc <- err
+				return
+			}
+			b.lines = append(b.lines, line)
+			if len(b.lines) == size {
+				select {
+				case out <- b:
+				case <-ctx.Done():
+					errc <- ctx.Err()
+					return
+				}
+				b = next()
+			}
+		}
+		if err := rows.Err(); err != nil {
+			errc <- err
+			return
+		}
+		if len(b.lines) > 0 {
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				errc <- ctx.Err()
+				return
+			}
+		}
+		errc <- nil
+	}()
+	return out, errc
 }
 
 // hoursFromMinutes rounds each inner cell to whole hours and recomputes the

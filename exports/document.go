@@ -195,21 +195,23 @@ func (d *Document) tablesOf(defs []*TableDef, p Period) []*Table {
 	for _, def := range defs {
 		byID[def.ID] = def
 	}
-	var out []*Table
-	for _, dt := range d.Tables {
-		if dt.Period != p.Key() {
-			continue
-		}
-		id := dt.ID
+	baseID := func(id string) string {
 		if i := strings.Index(id, TrendSuffix); i > 0 {
-			id = id[:i]
+			return id[:i]
 		}
-		def, ok := byID[id]
-		if !ok {
-			continue
+		return id
+	}
+	held := map[string]bool{}
+	for _, dt := range d.Tables {
+		if dt.Period == p.Key() {
+			held[baseID(dt.ID)] = true
 		}
-		cells := make([]Cell, 0, len(dt.Cells))
-		for _, c := range dt.Cells {
+	}
+	has := func(id string) bool { return held[id] || byID[id] == nil }
+	var out []*Table
+	add := func(def *TableDef, dcs []DocCell) {
+		cells := make([]Cell, 0, len(dcs))
+		for _, c := range dcs {
 			cell := Cell{Dims: c.Dims, Hidden: c.Hidden}
 			if c.Value != nil {
 				cell.Value = *c.Value
@@ -217,6 +219,24 @@ func (d *Document) tablesOf(defs []*TableDef, p Period) []*Table {
 			cells = append(cells, cell)
 		}
 		out = append(out, newTable(def, p, cells))
+	}
+	for _, dt := range d.Tables {
+		if dt.Period != p.Key() {
+			continue
+		}
+		id := baseID(dt.ID)
+		// A table retired by schema 3 reads as the tables that replace it.
+		mapped := mapRetired(id, dt, has)
+		for _, def := range defs {
+			if cells, ok := mapped[def.ID]; ok {
+				add(def, cells)
+			}
+		}
+		def, ok := byID[id]
+		if !ok {
+			continue
+		}
+		add(def, dt.Cells)
 	}
 	return out
 }
@@ -228,6 +248,11 @@ type Labels func(dim, code string) (sv, en string)
 func labelsFor(defs []*TableDef) Labels {
 	lists := map[string]taxonomy.List{}
 	for _, d := range defs {
+		// Every dimension of the catalogue, so that a stored release with a
+		// retired table (contacts_by_indicator) still gets its labels.
+		for name, dim := range d.catalogue {
+			lists[name] = dim.List
+		}
 		for _, dim := range d.Dims {
 			lists[dim.Name] = dim.List
 		}

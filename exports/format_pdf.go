@@ -558,6 +558,18 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 			}
 		}
 	}
+	// A code that did not exist last year (new in schema 3, last year from a
+	// release made before it) has no cell there: blank, explained.
+	notRecorded := false
+	for _, r := range shownRows {
+		col := ""
+		if len(t.Dimensions) > 1 {
+			col = Total
+		}
+		if prev != nil && r != Total && cellText(prev, dims2(prev, r, col)) == "" {
+			notRecorded = true
+		}
+	}
 	// Column layout.
 	labelW := 70.0
 	type col struct {
@@ -608,6 +620,9 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 	if w.cat.MultiChoice(t.ID) {
 		need += 7 // the multiple-choice note
 	}
+	if notRecorded {
+		need += 4
+	}
 	w.section(t.TitleSV, 1, false, need)
 	pdf.SetFont("Helvetica", "I", 7)
 	pdf.SetTextColor(90, 90, 90)
@@ -615,6 +630,9 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 	pdf.MultiCell(0, 3.5, w.tr(t.TitleEN+" · enhet: "+unit), "", "L", false)
 	if w.cat.MultiChoice(t.ID) {
 		pdf.MultiCell(0, 3.5, w.tr(MultiChoiceNote), "", "L", false)
+	}
+	if notRecorded {
+		pdf.MultiCell(0, 3.5, w.tr(NotRecordedNote), "", "L", false)
 	}
 	pdf.SetTextColor(0, 0, 0)
 	pdf.Ln(1)

@@ -211,6 +211,11 @@ func dimensions(dyn Dynamic) map[string]Dim {
 		col("assessment", taxonomy.Assessment, "assessment"),
 		set("platform", taxonomy.Platforms, "platforms"),
 		set("indicator", taxonomy.Indicators, "indicators"),
+		set("control", taxonomy.Control, "control"),
+		set("vulnerability", taxonomy.Vulnerabilities, "vulnerabilities"),
+		set("risk_group", taxonomy.RiskGroups, "risk_groups"),
+		set("compensation", taxonomy.Compensation, "compensation"),
+		col("interpreting", taxonomy.Interpreting, "interpreting"),
 		set("purpose", taxonomy.Purposes, "purposes"),
 		set("action", taxonomy.Actions, "actions"),
 		{Name: "contact_language", List: contactLanguage, Columns: []string{"language"}, Derive: func(v []string) string {
@@ -319,6 +324,8 @@ func tableSpecs(dyn Dynamic) []TableDef {
 			"Barn som utnyttjas via nätet: på vilka plattformar.", []string{"platform"}, map[string]string{"age_group": "child", "channel": "online"}),
 		c("children_by_action", "Insatser för barn", "Actions for children",
 			"Barn och unga: vad som gjordes (orosanmälan, Barnahus, polisanmälan).", []string{"action"}, child),
+		c("children_by_risk_group", "Barn efter riskgrupp", "Children by risk group",
+			"Barn i de riskgrupper planen nämner: ensamkommande, placerade barn, barn från andra EU-länder, barn i gatumiljö, medföljande och gifta barn.", []string{"risk_group"}, child),
 		c("contacts_by_arena", "Kontakter efter arena", "Contacts by arena",
 			"Var prostitutionen sker.", []string{"arena"}, nil),
 		c("contacts_by_arena_origin", "Kontakter efter arena och ursprungsregion", "Contacts by arena and region of origin",
@@ -333,6 +340,8 @@ func tableSpecs(dyn Dynamic) []TableDef {
 			"När på dygnet kontakterna sker.", []string{"daypart"}, nil),
 		c("contacts_by_language", "Kontakter efter språk", "Contacts by language",
 			"Vilka språk stöd och information behövs på.", []string{"contact_language"}, nil),
+		c("contacts_by_interpreting", "Kontakter efter tolkning", "Contacts by interpreting",
+			"Samtal via professionell tolk, inte via personer som finns runt den utsatta, som planen varnar för.", []string{"interpreting"}, nil),
 		c("contacts_by_assessment", "Kontakter efter bedömning", "Contacts by assessment",
 			"Misstänkt människohandel och människoexploatering.", []string{"assessment"}, nil),
 		c("trafficking_by_purpose", "Misstänkt människohandel efter ändamål", "Suspected trafficking by purpose",
@@ -341,8 +350,15 @@ func tableSpecs(dyn Dynamic) []TableDef {
 			"Samma form som Nationella metodstödsteamets (NMT) lägesbild.", []string{"purpose", "nmt_group"}, map[string]string{"assessment": "suspected_trafficking"}),
 		c("exploitation_by_purpose", "Misstänkt människoexploatering efter ändamål", "Suspected exploitation by purpose",
 			"Människoexploatering (BrB 4:1b) för olika ändamål.", []string{"purpose"}, map[string]string{"assessment": "suspected_exploitation"}),
-		c("contacts_by_indicator", "Kontakter efter indikator", "Contacts by indicator",
-			"Tecken på människohandel och utnyttjande.", []string{"indicator"}, nil),
+		// From schema 3 on, contacts_by_control and contacts_by_vulnerability
+		// replace contacts_by_indicator; an earlier release's indicator table
+		// maps into them (see earlier.go).
+		c("contacts_by_control", "Kontakter efter kontrollmedel", "Contacts by means of control",
+			"Tecken på människohandel och utnyttjande: hur de utsatta kontrolleras (skuld, hot, våld, id-handlingar, tredje part).", []string{"control"}, nil),
+		c("contacts_by_vulnerability", "Kontakter efter sårbarhet", "Contacts by vulnerability",
+			"Utsatthet som gör människor sårbara för utnyttjande, och Mikamottagningens målgrupper (eget missbruk, tidigare övergrepp, sex som självskada).", []string{"vulnerability"}, nil),
+		c("sellers_by_compensation_age_group", "Säljare av sex efter ersättning och barn/vuxen", "Persons selling sex by what was given for sex, child/adult",
+			"Sex mot ersättning: pengar, droger, sovplats eller saker, för barn och vuxna.", []string{"compensation", "age_group"}, map[string]string{"role": "sells_sex"}),
 		{ID: "child_followups_by_decision", TitleSV: "Uppföljningar av barn efter beslut", TitleEN: "Child follow-ups by decision",
 			Why:  "Barn först: varje barn som visar tecken på utnyttjande följs upp; vad som beslutades.",
 			Unit: UnitFollowUps, Source: srcFollowUps, On: []string{"decision"}, Sensitive: true},
@@ -514,6 +530,11 @@ var sheetNames = map[string]string{
 	"trafficking_by_purpose_gender_age": "Människohandel NMT",
 	"exploitation_by_purpose":           "Exploatering per ändamål",
 	"contacts_by_indicator":             "Indikatorer",
+	"contacts_by_control":               "Kontrollmedel",
+	"contacts_by_vulnerability":         "Sårbarheter",
+	"sellers_by_compensation_age_group": "Ersättning för sex",
+	"children_by_risk_group":            "Barn per riskgrupp",
+	"contacts_by_interpreting":          "Tolkning",
 	"contacts_by_action":                "Insatser och hänvisningar",
 	"buyers_by_action":                  "Insatser för köpare",
 	"sessions_by_kind_area":             "Pass per typ och område",
@@ -537,6 +558,9 @@ var dimTitles = map[string][2]string{
 	"has_person_code": {"Personkod", "Person code"}, "kind": {"Typ av pass", "Session kind"},
 	"language": {"Sidans språk", "Page language"}, "audience": {"Målgrupp", "Audience"}, "campaign": {"Kampanj", "Campaign"},
 	"decision": {"Beslut", "Decision"},
+	"control":  {"Kontrollmedel", "Means of control"}, "vulnerability": {"Sårbarhet", "Vulnerability"},
+	"risk_group": {"Riskgrupp", "Risk group"}, "compensation": {"Ersättning", "What was given"},
+	"interpreting": {"Tolkning", "Interpreting"},
 }
 
 // Catalog is what the writers need besides the Document: labels of codes,
@@ -585,7 +609,7 @@ func (c *Catalog) Why(id string) string {
 	if d, ok := c.defs[id]; ok {
 		return d.Why
 	}
-	return ""
+	return retiredWhy[id]
 }
 
 // catalogFor builds the Catalog of the definitions.

@@ -43,6 +43,9 @@ func TestFieldAppInBrowser(t *testing.T) {
 		WaitingOffline     int      `json:"waitingOffline"`
 		ChildWarning       bool     `json:"childWarning"`
 		NotesWarning       bool     `json:"notesWarning"`
+		NotesWarningName   bool     `json:"notesWarningName"`
+		NotesWarningPlace  bool     `json:"notesWarningPlace"`
+		NotesWarningClear  bool     `json:"notesWarningClear"`
 		WaitingAfterReload int      `json:"waitingAfterReload"`
 		ListedAfterReload  int      `json:"listedAfterReload"`
 		ContactIDs         []string `json:"contactIds"`
@@ -105,8 +108,11 @@ func TestFieldAppInBrowser(t *testing.T) {
 		if out.WaitingOffline != 4 || out.WaitingAfterReload != 4 || out.ListedAfterReload != 3 {
 			t.Errorf("waiting %d, after reload %d, listed %d; want 4, 4, 3", out.WaitingOffline, out.WaitingAfterReload, out.ListedAfterReload)
 		}
-		if !out.ChildWarning || !out.NotesWarning {
-			t.Errorf("child reminder %v, notes warning %v", out.ChildWarning, out.NotesWarning)
+		if !out.NotesWarningClear {
+			t.Error("the note warning is hidden under the Save bar")
+		}
+		if !out.ChildWarning || !out.NotesWarning || !out.NotesWarningName || out.NotesWarningPlace {
+			t.Errorf("child reminder %v, notes warning %v (a name %v, a place %v)", out.ChildWarning, out.NotesWarning, out.NotesWarningName, out.NotesWarningPlace)
 		}
 	})
 	t.Run("the server has exactly those records", func(t *testing.T) {

@@ -1,6 +1,6 @@
 // An admin's own screens: teams, information pages, the public address,
 // and the card scan chart (the card screen itself is shared with leads).
-import { h, fill, t, field, select, toast, busy, table, confirmAsk } from "./ui.js";
+import { h, fill, t, field, select, toast, busy, table, confirmAsk, label } from "./ui.js";
 
 // svFirst orders pages Swedish first, then by audience and language.
 export function svFirst(pages) {
@@ -45,7 +45,7 @@ export async function pages(main, ctx, [openId]) {
     fill(main, h("h1", {}, t("Informationssidor", "Information pages")),
       h("p", {}, t("Sidorna som korten leder till. De är offentliga: skriv inget som pekar ut någon.", "The pages the cards lead to. They are public: write nothing that singles anyone out.")),
       table(null, [t("Titel", "Title"), t("Språk", "Language"), t("Målgrupp", "Audience"), t("Öppna", "Open")], list.map((p) => h("tr", {},
-        h("th", { scope: "row", lang: p.language }, p.title), h("td", {}, p.language), h("td", {}, p.audience),
+        h("th", { scope: "row", lang: p.language }, p.title), h("td", {}, label("language", p.language)), h("td", {}, label("audience", p.audience)),
         h("td", {}, h("a", { href: `#/informationssidor/${p.id}`, "aria-label": t("Redigera ", "Edit ") + p.title }, t("Redigera", "Edit")), " · ",
           h("a", { href: `/info/${p.language}/${p.audience}`, target: "_blank", rel: "noopener" }, t("Visa publikt", "View public"))))), { id: "pages" }));
     return;
@@ -75,7 +75,7 @@ export async function pages(main, ctx, [openId]) {
   const save = h("button", { type: "submit", id: "pg-save" }, t("Spara sidan", "Save the page"));
   fill(main,
     h("p", {}, h("a", { href: "#/informationssidor" }, t("← Alla sidor", "← All pages"))),
-    h("h1", {}, t("Redigera informationssida", "Edit information page"), " ", h("span", { class: "muted small" }, `${page.language} · ${page.audience}`)),
+    h("h1", {}, t("Redigera informationssida", "Edit information page"), " ", h("span", { class: "muted small" }, `${label("language", page.language)} · ${label("audience", page.audience)}`)),
     h("div", { class: "side" },
       h("form", { class: "card grow", onsubmit: (e) => {
         e.preventDefault();

@@ -181,7 +181,7 @@ export async function releases(main, ctx, [openId]) {
     h("p", {}, t("En utgåva är lägesbilden som den lämnades ut. Den hämtas alltid likadan. En ny revision av samma period visar vad som ändrats.",
       "A release is the report as it was handed over. It is always served the same. A new revision of a period shows what changed.")),
     field(t("Mottagare vid hämtning (sparas i exportloggen)", "Recipient when downloading (kept in the export log)"), recipient),
-    items.length ? table(null, [t("Period", "Period"), t("Revision", "Revision"), t("Skapad", "Created"), t("Anteckning", "Note"), t("Mottagare", "Recipient"), t("Hämta", "Download")], rows, { id: "releases" })
+    items.length ? table(null, [t("Period", "Period"), t("Revision", "Revision"), t("Skapad", "Created"), t("Anteckning", "Note"), t("Mottagare", "Recipient"), t("Hämta", "Download")], rows, { id: "releases", class: "stack" })
       : h("p", { class: "muted" }, t("Inga utgåvor ännu. Frys en under Lägesbild.", "No releases yet. Freeze one under Situation report.")),
     diffBox);
   if (openId) { const r = items.find((x) => x.id === openId); if (r) main.querySelector(`[data-id="${r.id}"]`)?.scrollIntoView(); }

@@ -19,12 +19,19 @@ export const DECISIONS = {
   no_action: ["Ingen åtgärd (motivera i anteckningen)", "No action (explain in the note)"],
 };
 // Reason codes of the child rule (package followups): role_<code>,
-// assessment_<code>, action_<code>, or a field name.
+// assessment_<code>, action_<code>, or the name of a set field of the
+// contact that has codes (indicators before schema 3; control,
+// vulnerabilities from schema 3 on).
 const REASON_FIELDS = {
   indicators: ["Indikatorer", "Indicators"],
-  control: ["Tecken på kontroll", "Signs of control"],
+  control: ["Kontrollmedel", "Means of control"],
   vulnerabilities: ["Sårbarheter", "Vulnerabilities"],
+  risk_groups: ["Riskgrupp (barn)", "Risk group (child)"],
 };
+// FACT_SETS are the follow-up's copies of the contact's sets, shown with
+// their codes' labels: why the child was flagged. indicators is the list
+// of schemas 1–2, shown when an old follow-up carries it.
+const FACT_SETS = ["control", "vulnerabilities", "risk_groups"];
 function reasonLabel(code) {
   const m = /^(role|assessment|action)_(.+)$/.exec(code || "");
   if (m) return label(m[1] === "action" ? "actions" : m[1], m[2]);
@@ -36,9 +43,16 @@ const tr = (map, code) => (map[code] ? t(...map[code]) : code || "–");
 function fuStatus(r) {
   return r.status || "open";
 }
+// fuReasons names why a follow-up was raised, the assessment first. The
+// field reason "indicators" says no more than the assessment "indicators"
+// ("Indikatorer finns") beside it, so it is left out then; any label that
+// comes twice is named once.
 function fuReasons(r) {
-  const list = Array.isArray(r.reasons) ? r.reasons : [];
-  return list.map(reasonLabel).join(", ") || t("Barn", "Child");
+  let list = Array.isArray(r.reasons) ? [...r.reasons] : [];
+  if (list.includes("assessment_indicators")) list = list.filter((c) => c !== "indicators");
+  const rank = (c) => (c.startsWith("assessment_") ? 0 : c.startsWith("role_") ? 1 : c.startsWith("action_") ? 3 : 2);
+  list.sort((a, b) => rank(a) - rank(b));
+  return [...new Set(list.map(reasonLabel))].join(", ") || t("Barn", "Child");
 }
 // urgency: the earliest due date first (overdue ones lead), then the
 // newest contact, then the newest alert.
@@ -50,35 +64,82 @@ function byUrgency(a, b) {
   return a.created < b.created ? 1 : -1;
 }
 
+// OPEN_PAGE open follow-ups are drawn at a time (each is a form), and
+// CLOSED_PAGE closed ones per page of the table: an admin may have hundreds.
+const OPEN_PAGE = 30;
+const CLOSED_PAGE = 25;
+
 export async function followUps(main, ctx, [openId]) {
-  const all = await ctx.pb.collection("follow_ups").getFullList({ sort: "-created" });
-  const open = all.filter((r) => fuStatus(r) !== "done").sort(byUrgency);
-  const closed = all.filter((r) => fuStatus(r) === "done");
+  const admin = isAdmin(ctx);
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const team = admin ? params.get("team") || "" : "";
+  const closedPage = Math.max(1, Math.floor(Number(params.get("closed"))) || 1);
+  // The server filters (and the API rules restrict a lead to the own team);
+  // the closed ones come one page at a time, newest decision first.
+  const teamFilter = team ? ctx.pb.filter(" && team = {:team}", { team }) : "";
+  const [openAll, closed] = await Promise.all([
+    ctx.pb.collection("follow_ups").getFullList({ filter: 'status != "done"' + teamFilter, batch: 500 }),
+    ctx.pb.collection("follow_ups").getList(closedPage, CLOSED_PAGE, { filter: 'status = "done"' + teamFilter, sort: "-decided_on,-updated" }),
+  ]);
+  const open = openAll.sort(byUrgency);
+  const link = (over) => {
+    const q = new URLSearchParams();
+    if (team) q.set("team", team);
+    for (const [k, v] of Object.entries(over)) if (v) q.set(k, v);
+    return "#/uppfoljningar" + (q.toString() ? "?" + q : "");
+  };
+  // Draw the open ones a page at a time; a deep link's follow-up is always drawn.
+  let shown = Math.max(OPEN_PAGE, open.findIndex((r) => r.id === openId) + 1);
+  const list = h("ul", { class: "cards", id: "open-followups" });
+  const more = h("button", { type: "button", class: "secondary", id: "open-more" });
+  const drawOpen = (from) => {
+    list.append(...open.slice(from, shown).map((r) => followUpItem(ctx, r, r.id === openId)));
+    const left = open.length - shown;
+    more.hidden = left <= 0;
+    more.textContent = t(`Visa ${Math.min(OPEN_PAGE, left)} till (${left} kvar)`, `Show ${Math.min(OPEN_PAGE, left)} more (${left} left)`);
+  };
+  more.addEventListener("click", () => {
+    const from = shown;
+    shown += OPEN_PAGE;
+    drawOpen(from);
+    const next = list.children[from] && list.children[from].querySelector("summary");
+    if (next) next.focus();
+  });
+  drawOpen(0);
+  const teamIn = admin ? select({ id: "fu-team" }, [["", t("Alla team", "All teams")], ...teamOptions(ctx)], team) : null;
+  const pages = Math.max(1, Math.ceil(closed.totalItems / CLOSED_PAGE));
+  const first = closed.totalItems ? (closedPage - 1) * CLOSED_PAGE + 1 : 0;
+  const last = (closedPage - 1) * CLOSED_PAGE + closed.items.length;
   fill(main,
     h("h1", {}, t("Uppföljningar", "Follow-ups")),
     h("p", { class: "lead-text" }, t(
       "Ett barn (under 18) med misstanke om människohandel eller exploatering har mötts. Barnet är ett möjligt brottsoffer: gör en orosanmälan och samråd med Barnahus eller regionkoordinatorn vid behov. Här syns inga personuppgifter.",
       "A child (under 18) with suspected trafficking or exploitation was met. The child is a possible victim: make a report of concern and consult Barnahus or the regional coordinator when needed. No personal data is shown here.")),
+    teamIn ? h("form", { class: "row", id: "fu-team-form", onsubmit: (e) => { e.preventDefault(); location.hash = teamIn.value ? "#/uppfoljningar?team=" + encodeURIComponent(teamIn.value) : "#/uppfoljningar"; } },
+      field("Team", teamIn), h("button", { type: "submit" }, t("Visa", "Show"))) : null,
     h("h2", {}, t(`Öppna (${open.length})`, `Open (${open.length})`)),
-    open.length ? h("ul", { class: "cards", id: "open-followups" }, open.map((r) => followUpItem(ctx, r, r.id === openId)))
-      : h("p", { class: "ok-box" }, t("Inga öppna uppföljningar. Bra jobbat.", "No open follow-ups.")),
-    h("h2", {}, t(`Avslutade (${closed.length})`, `Closed (${closed.length})`)),
-    closed.length ? table(null,
-      [t("Kontakt", "Contact"), t("Skäl", "Reason"), t("Beslut", "Decision"), t("Beslutsdatum", "Decided on"), isAdmin(ctx) ? "Team" : null].filter(Boolean),
-      closed.map((r) => h("tr", {},
+    open.length ? [list, more] : h("p", { class: "ok-box" }, t("Inga öppna uppföljningar. Bra jobbat.", "No open follow-ups.")),
+    h("h2", { id: "closed-heading" }, t(`Avslutade (${closed.totalItems})`, `Closed (${closed.totalItems})`)),
+    closed.items.length ? table(null,
+      [t("Kontakt", "Contact"), t("Skäl", "Reason"), t("Beslut", "Decision"), t("Beslutsdatum", "Decided on"), admin ? "Team" : null].filter(Boolean),
+      closed.items.map((r) => h("tr", {},
         h("td", { class: "nowrap" }, fmtDate(r.occurred_on || r.created)),
         h("td", {}, fuReasons(r)),
         h("td", {}, tr(DECISIONS, r.decision)),
         h("td", { class: "nowrap" }, fmtDate(r.decided_on || r.updated)),
-        isAdmin(ctx) ? h("td", {}, teamName(ctx, r.team)) : null)), { id: "closed-followups" })
-      : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")));
+        admin ? h("td", {}, teamName(ctx, r.team)) : null)), { id: "closed-followups" })
+      : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")),
+    pages > 1 ? h("div", { class: "pager", role: "navigation", "aria-label": t("Sidor med avslutade", "Pages of closed ones") },
+      closedPage > 1 ? h("a", { href: link({ closed: closedPage - 1 }), id: "closed-prev" }, t("← Nyare", "← Newer")) : null,
+      h("span", { id: "closed-range" }, t(`${first}–${last} av ${closed.totalItems}`, `${first}–${last} of ${closed.totalItems}`)),
+      closedPage < pages ? h("a", { href: link({ closed: closedPage + 1 }), id: "closed-next" }, t("Äldre →", "Older →")) : null) : null);
   const target = openId && main.querySelector(`[data-id="${openId}"] summary`);
   if (target) target.focus();
   // New alerts appear by themselves while nobody is writing a decision.
   const timer = setInterval(async () => {
     if (main.querySelector("details[open]") || document.querySelector("dialog[open]")) return;
     try {
-      const n = (await ctx.pb.collection("follow_ups").getList(1, 1, { filter: 'status != "done"' })).totalItems;
+      const n = (await ctx.pb.collection("follow_ups").getList(1, 1, { filter: 'status != "done"' + teamFilter })).totalItems;
       if (n !== open.length) ctx.refresh();
     } catch { /* next time */ }
   }, 60000);
@@ -92,8 +153,11 @@ function followUpItem(ctx, r, expanded) {
     [t("Ålder", "Age"), r.age_band ? label("age_band", r.age_band) : "–"],
     [t("Roll", "Role"), r.role ? label("role", r.role) : "–"],
     [t("Bedömning", "Assessment"), r.assessment ? label("assessment", r.assessment) : "–"],
-    [t("Indikatorer", "Indicators"), labels("indicators", r.indicators) || "–"],
+    ...FACT_SETS.map((f) => [t(...REASON_FIELDS[f]), labels(f, r[f]) || "–"]),
   ];
+  // The list of schemas 1–2: only an old follow-up has it.
+  const old = labels("indicators", r.indicators);
+  if (old) facts.push([t("Indikatorer (äldre lista)", "Indicators (earlier list)"), old]);
   if (isAdmin(ctx)) facts.unshift(["Team", teamName(ctx, r.team)]);
   const overdue = r.due_on && r.due_on < today();
   const status = select({ id: "fu-status-" + r.id }, [["in_progress", t("Pågår", "In progress")], ["done", t("Klar – beslut fattat", "Done – decided")]], fuStatus(r) === "open" ? "done" : fuStatus(r));
@@ -125,7 +189,7 @@ function followUpItem(ctx, r, expanded) {
     h("details", { open: expanded || null },
       h("summary", {},
         h("span", { class: "badge " + fuStatus(r) }, tr(STATUS, fuStatus(r))), " ",
-        h("strong", {}, fuReasons(r)), " · ", fmtDate(r.occurred_on || r.created),
+        h("strong", {}, fuReasons(r)), " · ", fmtDate(r.occurred_on || r.created), isAdmin(ctx) ? " · " + teamName(ctx, r.team) : null,
         r.due_on ? h("span", { class: overdue ? "due overdue" : "due" }, " · ", overdue ? t("Försenad, skulle vara klar ", "Overdue, due ") : t("Klar senast ", "Due "), fmtDate(r.due_on)) : null),
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       form));
@@ -179,7 +243,7 @@ export async function tablets(main, ctx) {
     h("h1", {}, t("Surfplattor", "Tablets")),
     enrollForm,
     h("h2", {}, t("Teamets surfplattor", "The team's tablets")),
-    devices.length ? table(null, [t("Namn", "Name"), admin ? "Team" : null, t("Inskriven", "Enrolled"), t("Senast sedd", "Last seen"), t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "devices" })
+    devices.length ? table(null, [t("Namn", "Name"), admin ? "Team" : null, t("Inskriven", "Enrolled"), t("Senast sedd", "Last seen"), t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "devices", class: "stack" })
       : h("p", { class: "muted" }, t("Inga surfplattor ännu.", "No tablets yet.")));
 }
 
@@ -327,7 +391,7 @@ export async function accounts(main, ctx) {
     h("h1", {}, admin ? t("Konton", "Accounts") : t("Teamets konton", "The team's accounts")),
     created,
     form,
-    table(null, [t("Namn", "Name"), t("E-post", "E-mail"), t("Roll", "Role"), admin ? "Team" : null, t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "accounts" }));
+    table(null, [t("Namn", "Name"), t("E-post", "E-mail"), t("Roll", "Role"), admin ? "Team" : null, t("Läge", "State"), t("Åtgärder", "Actions")].filter(Boolean), rows, { id: "accounts", class: "stack" }));
 }
 
 // suggestPassword: four short words and two digits, plain ASCII so that

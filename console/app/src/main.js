@@ -197,8 +197,11 @@ async function route() {
     fill(main, h("h1", {}, t(screen.sv, screen.en)), h("p", { class: "error", role: "alert" }, errorText(err)));
     if (err && err.status === 401) { pb.authStore.clear(); signInScreen(t("Du har loggats ut. Logga in igen.", "You were signed out. Sign in again.")); return; }
   }
+  // Focus the heading, unless the screen put it somewhere itself (a
+  // follow-up opened by the link in an alert e-mail).
   const h1 = main.querySelector("h1");
-  if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); }
+  if (h1) h1.tabIndex = -1;
+  if (h1 && !main.contains(document.activeElement)) h1.focus({ preventScroll: true });
   document.title = t(screen.sv, screen.en) + " – uppsok";
   main.dataset.ready = "1"; // for browser tests: the screen has rendered
 }

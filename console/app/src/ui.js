@@ -177,13 +177,39 @@ export async function busy(btn, fn) {
   }
 }
 
-// table renders rows with a caption and header cells.
+// table renders rows with a caption and header cells. Each body cell
+// carries its column's name (data-label): a table of class "stack" shows
+// its rows as stacked cards, each cell with its column name, where it has
+// too little room (a tablet held upright), so no action is cut off.
 export function table(caption, headers, rows, attrs = {}) {
-  return h("div", { class: "table-wrap" },
+  for (const row of [].concat(rows).flat(Infinity)) {
+    if (!(row instanceof Element)) continue;
+    [...row.children].forEach((cell, i) => {
+      const name = headers[i];
+      if (typeof name === "string" && name && !cell.dataset.label) cell.dataset.label = name;
+    });
+  }
+  const wrap = h("div", { class: "table-wrap" },
     h("table", attrs,
       caption ? h("caption", {}, caption) : null,
       h("thead", {}, h("tr", {}, headers.map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, rows)));
+  // A table wider than its room scrolls sideways: then the keyboard can
+  // reach and scroll it too (a named region with a visible focus ring).
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(() => {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (typeof caption === "string" && caption) || t("Tabell, rulla i sidled", "Table, scroll sideways"));
+      } else if (wrap.hasAttribute("tabindex")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    }).observe(wrap);
+  }
+  return wrap;
 }
 
 // download fetches a file with the signed-in token and saves it.

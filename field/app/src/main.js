@@ -613,7 +613,7 @@ function formView() {
   const acts = parseSet(f.actions);
   const pcOut = h("output", { id: "c-person-code", "aria-label": t("Personkod", "Person code") }, pcText(d.pc));
   const noteWarn = h("div", { class: "warn" + (looksPersonal(f.notes) ? "" : " hidden"), id: "notes-warning" },
-    t("Det här liknar personuppgifter (nummer, e-post, profilnamn). Skriv om – servern tar bort det annars.", "This looks like personal data (numbers, e-mail, profile names). Rephrase – the server removes it otherwise."));
+    t("Det här liknar personuppgifter (namn, nummer, e-post, länkar, profilnamn). Skriv om – servern tar bort det annars.", "This looks like personal data (names, numbers, e-mail, links, profile names). Rephrase – the server removes it otherwise."));
   const pcInput = (k, sv, en, ph, attrs) => h("input", { class: "grow", "data-k": "pc-" + k, id: "pc-" + k, "aria-label": t(sv, en), placeholder: ph, value: d.pc[k], ...attrs, oninput: (e) => { d.pc[k] = e.target.value; pcOut.textContent = pcText(d.pc); saveDraft(); } });
   const ctxOpen = !!d.open.context;
   const sec = (id) => SECTIONS.find((s) => s.id === id);
@@ -671,10 +671,14 @@ function formView() {
           pcInput("year", "Födelseår", "Year of birth", t("Födelseår", "Year of birth"), { inputmode: "numeric", maxlength: 4 })),
         pcOut),
       h("div", { class: "field" }, h("label", { class: "lbl", for: "c-notes" }, t("Anteckning (inga personuppgifter)", "Note (no personal data)")),
-        h("textarea", { id: "c-notes", "data-k": "c-notes", maxlength: tax.max_notes, oninput: (e) => {
+        h("textarea", { id: "c-notes", "data-k": "c-notes", maxlength: tax.max_notes, "aria-describedby": "notes-warning", oninput: (e) => {
           d.f.notes = e.target.value;
           if (!d.touched.includes("notes")) d.touched.push("notes");
-          noteWarn.classList.toggle("hidden", !looksPersonal(d.f.notes));
+          const warn = looksPersonal(d.f.notes);
+          const shown = warn && noteWarn.classList.contains("hidden");
+          noteWarn.classList.toggle("hidden", !warn);
+          // Newly shown: bring it out from under the Save bar.
+          if (shown) noteWarn.scrollIntoView({ block: "nearest" });
           saveDraft();
         } }, f.notes),
         noteWarn)]));
