@@ -125,6 +125,7 @@ func TestConsoleOnTabletInBrowser(t *testing.T) {
 		AdminOtherTeamSummary string                       `json:"adminOtherTeamSummary"`
 		Audiences             []string                     `json:"audiences"`
 		Languages             []string                     `json:"languages"`
+		CardPageName          string                       `json:"cardPageName"`
 		ReviewDialog          string                       `json:"reviewDialog"`
 		Sheet                 string                       `json:"sheet"`
 	}
@@ -205,6 +206,9 @@ func TestConsoleOnTabletInBrowser(t *testing.T) {
 		joined := strings.Join(out.Audiences, "|")
 		if !strings.Contains(joined, "Unga") || strings.Contains("|"+joined+"|", "|young|") || !strings.Contains(strings.Join(out.Languages, "|"), "Svenska") {
 			t.Errorf("audiences %v, languages %v", out.Audiences, out.Languages)
+		}
+		if !strings.Contains(out.CardPageName, "(Svenska, ") {
+			t.Errorf("the card sheet's page: %q", out.CardPageName)
 		}
 		if !strings.Contains(out.ReviewDialog, "väntar på granskning") {
 			t.Errorf("review dialog: %q", out.ReviewDialog)

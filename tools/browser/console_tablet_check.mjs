@@ -159,6 +159,7 @@ try {
   await ad.click("#card-create");
   const row = '#card-groups tr:has-text("Ogranskad natt")';
   await ad.waitForSelector(row, { timeout: T });
+  out.cardPageName = await ad.locator(`${row} th`).innerText();
   await ad.click(`${row} button`);
   await ad.waitForSelector("dialog[open] #dlg-ok", { timeout: T });
   out.reviewDialog = await text(ad, "dialog[open]");

@@ -444,8 +444,10 @@ export async function cards(main, ctx) {
     ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }).then(svFirst),
     ctx.pb.collection("info_cards").getFullList({ sort: "campaign,code" }),
   ]);
-  const pageName = (id) => { const p = pages.find((x) => x.id === id); return p ? `${p.title} (${p.language})` : "–"; };
-  const pageIn = select({ id: "card-page" }, pages.map((p) => [p.id, `${p.title} (${p.language})`]), pages[0] && pages[0].id);
+  // A page by its title, language and audience, named (not coded).
+  const pageTitle = (p) => `${p.title} (${label("language", p.language)}, ${label("audience", p.audience)})`;
+  const pageName = (id) => { const p = pages.find((x) => x.id === id); return p ? pageTitle(p) : "–"; };
+  const pageIn = select({ id: "card-page" }, pages.map((p) => [p.id, pageTitle(p)]), pages[0] && pages[0].id);
   const campaigns = [...new Set(all.map((c) => c.campaign).filter(Boolean))].sort();
   const campaignList = h("datalist", { id: "campaigns" }, campaigns.map((c) => h("option", { value: c })));
   const campaignIn = h("input", { id: "card-campaign", list: "campaigns", maxlength: 80, required: true, placeholder: t("t.ex. Höst 2026", "e.g. Autumn 2026") });
