@@ -152,6 +152,7 @@ try {
   // named the same way does not.
   await a.fill("#c-notes", "Hon sa att hon heter Ahmed");
   out.notesWarningName = await a.isVisible("#notes-warning");
+  out.notesWarningNameText = await a.textContent("#notes-warning");
   await a.fill("#c-notes", "Stället heter Relax Spa");
   out.notesWarningPlace = await a.isVisible("#notes-warning");
   await a.fill("#c-notes", "ring 070-123 45 67");

@@ -128,8 +128,9 @@ export async function followUps(main, ctx, [openId]) {
         h("td", {}, tr(DECISIONS, r.decision)),
         h("td", { class: "nowrap" }, fmtDate(r.decided_on || r.updated)),
         admin ? h("td", {}, teamName(ctx, r.team)) : null)), { id: "closed-followups" })
-      : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")),
-    pages > 1 ? h("div", { class: "pager", role: "navigation", "aria-label": t("Sidor med avslutade", "Pages of closed ones") },
+      : closed.totalItems ? h("p", {}, h("a", { href: link({}) }, t("Till de senaste avslutade", "To the latest closed ones")))
+        : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")),
+    pages > 1 && closed.items.length ? h("div", { class: "pager", role: "navigation", "aria-label": t("Sidor med avslutade", "Pages of closed ones") },
       closedPage > 1 ? h("a", { href: link({ closed: closedPage - 1 }), id: "closed-prev" }, t("← Nyare", "← Newer")) : null,
       h("span", { id: "closed-range" }, t(`${first}–${last} av ${closed.totalItems}`, `${first}–${last} of ${closed.totalItems}`)),
       closedPage < pages ? h("a", { href: link({ closed: closedPage + 1 }), id: "closed-next" }, t("Äldre →", "Older →")) : null) : null);
