@@ -40,7 +40,7 @@ echo "streamed first pull of $(load stream-contacts) contacts: server RSS +$(loa
 for run in 1 2; do
   go test ./exports/ -run '^$' -bench 'Lagesbild1M' -benchtime "${LB_BENCHTIME:-3x}" -timeout 60m | tee "$out/lb$run.txt"
 done
-go test ./exports/ -run '^$' -bench 'LagesbildSmallTertial' -benchtime "${LB_SMALL_BENCHTIME:-3x}" -timeout 30m | tee "$out/lbsmall.txt"
+go test ./exports/ -run '^$' -bench 'LagesbildSmallTertial' -benchtime "${LB_SMALL_BENCHTIME:-1x}" -timeout 30m | tee "$out/lbsmall.txt"
 for run in 1 2; do
   gb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/groupby/ {print $3}' "$out/lb$run.txt")
   lb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/lagesbild/ {print $3}' "$out/lb$run.txt")
