@@ -122,8 +122,10 @@ func TestConsoleOnTabletInBrowser(t *testing.T) {
 		FocusOutline          string                       `json:"focusOutline"`
 		AdminOpenDrawn        int                          `json:"adminOpenDrawn"`
 		AdminOtherTeamHeading string                       `json:"adminOtherTeamHeading"`
+		AdminOtherTeamSummary string                       `json:"adminOtherTeamSummary"`
 		Audiences             []string                     `json:"audiences"`
 		Languages             []string                     `json:"languages"`
+		CardPageName          string                       `json:"cardPageName"`
 		ReviewDialog          string                       `json:"reviewDialog"`
 		Sheet                 string                       `json:"sheet"`
 	}
@@ -194,12 +196,19 @@ func TestConsoleOnTabletInBrowser(t *testing.T) {
 	})
 
 	t.Run("admin: team filter, audiences named, unreviewed cards printed anyway", func(t *testing.T) {
-		if out.AdminOpenDrawn != 30 || !strings.Contains(out.AdminOtherTeamHeading, "(3)") {
-			t.Errorf("admin drew %d, other team: %q", out.AdminOpenDrawn, out.AdminOtherTeamHeading)
+		kastTeam, err := env.Core.FindRecordById("teams", kast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.AdminOpenDrawn != 30 || !strings.Contains(out.AdminOtherTeamHeading, "(3)") || !strings.Contains(out.AdminOtherTeamSummary, kastTeam.GetString("name")) {
+			t.Errorf("admin drew %d, other team: %q, %q", out.AdminOpenDrawn, out.AdminOtherTeamHeading, out.AdminOtherTeamSummary)
 		}
 		joined := strings.Join(out.Audiences, "|")
 		if !strings.Contains(joined, "Unga") || strings.Contains("|"+joined+"|", "|young|") || !strings.Contains(strings.Join(out.Languages, "|"), "Svenska") {
 			t.Errorf("audiences %v, languages %v", out.Audiences, out.Languages)
+		}
+		if !strings.Contains(out.CardPageName, "(Svenska, ") {
+			t.Errorf("the card sheet's page: %q", out.CardPageName)
 		}
 		if !strings.Contains(out.ReviewDialog, "väntar på granskning") {
 			t.Errorf("review dialog: %q", out.ReviewDialog)

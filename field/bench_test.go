@@ -40,7 +40,8 @@ func reportRate(b *testing.B, records int) {
 }
 
 // BenchmarkPushHTTP: the field push endpoint over loopback HTTP, 500
-// contacts per push, every record saved through PocketBase's record hooks.
+// contacts per push, every record through PocketBase's record hook chains
+// and written with the push's prepared statement.
 func BenchmarkPushHTTP(b *testing.B) {
 	env, _, tok := benchEnv(b)
 	bodies := make([][]byte, b.N)
@@ -120,9 +121,10 @@ func BenchmarkRawInsert(b *testing.B) {
 	reportRate(b, b.N*benchBatch)
 }
 
-// BenchmarkAppSave: the floor under the push: PocketBase's own
-// SaveNoValidate of the same records in one transaction, in-process, with
-// every hook (cursor, child alert) as in production.
+// BenchmarkAppSave: PocketBase's own SaveNoValidate of the same records in
+// one transaction, in-process, with every hook (cursor, child alert) as in
+// production: what the push wrote each record with before it prepared its
+// statements (push_fast.go).
 func BenchmarkAppSave(b *testing.B) {
 	env, team, _ := benchEnv(b)
 	col, err := env.Core.FindCollectionByNameOrId("contacts")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -238,6 +239,10 @@ type rowEncoder struct {
 	w     *bufio.Writer
 	first bool
 	err   error
+	// keys are the sorted keys of the last row (the rows of a table share
+	// theirs); buf is the row being encoded.
+	keys []string
+	buf  []byte
 }
 
 func newRowEncoder(w *bufio.Writer) *rowEncoder { return &rowEncoder{w: w, first: true} }
@@ -248,8 +253,54 @@ func (e *rowEncoder) row(rec map[string]any) error {
 		e.w.WriteByte(',')
 	}
 	e.first = false
-	e.raw(rec)
+	if e.err != nil {
+		return e.err
+	}
+	b, err := e.appendRow(e.buf[:0], rec)
+	if err != nil {
+		e.err = fmt.Errorf("encode pull: %w", err)
+		return e.err
+	}
+	e.buf = b
+	if _, err := e.w.Write(b); err != nil {
+		e.err = err
+	}
 	return e.err
+}
+
+// appendRow appends rec as json.Marshal encodes a map (keys sorted, the
+// same escaping: jsonenc.go), without its reflection and per-row sort: a
+// pull is mostly this.
+func (e *rowEncoder) appendRow(b []byte, rec map[string]any) ([]byte, error) {
+	same := len(e.keys) == len(rec)
+	if same {
+		for _, k := range e.keys {
+			if _, ok := rec[k]; !ok {
+				same = false
+				break
+			}
+		}
+	}
+	if !same {
+		e.keys = e.keys[:0]
+		for k := range rec {
+			e.keys = append(e.keys, k)
+		}
+		sort.Strings(e.keys)
+	}
+	b = append(b, '{')
+	for i, k := range e.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		var err error
+		if b, err = appendJSONValue(b, rec[k]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
 }
 
 // raw writes v as JSON (without the newline json.Encoder would add).

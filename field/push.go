@@ -18,8 +18,8 @@ import (
 
 // pushBody is the body of a push.
 type pushBody struct {
-	Changes      map[string]json.RawMessage `json:"changes"`
-	LastPulledAt json.RawMessage            `json:"last_pulled_at"`
+	Changes      json.RawMessage `json:"changes"`
+	LastPulledAt json.RawMessage `json:"last_pulled_at"`
 }
 
 // rawTableChanges is one table of a push, kept raw so that one bad record
@@ -153,8 +153,18 @@ func decodePush(body []byte) (*pushPlan, error) {
 	if dec.More() {
 		return nil, apis.NewBadRequestError("Oväntat innehåll efter JSON. / Unexpected data after the JSON body.", nil)
 	}
-	if pb.Changes == nil {
+	if len(pb.Changes) == 0 || isNull(pb.Changes) {
 		return nil, apis.NewBadRequestError("Synken saknar changes. / The push has no changes.", nil)
+	}
+	// Every table decoded in one pass; when that fails, table by table, to
+	// name the table with the wrong shape.
+	var changes map[string]json.RawMessage
+	tables := map[string]rawTableChanges{}
+	if json.Unmarshal(pb.Changes, &tables) != nil {
+		tables = nil
+		if err := json.Unmarshal(pb.Changes, &changes); err != nil {
+			return nil, apis.NewBadRequestError("Ogiltig JSON i synken. / Malformed push JSON.", nil)
+		}
 	}
 	plan := &pushPlan{
 		upserts: map[*table][]pushedRecord{},
@@ -176,15 +186,20 @@ func decodePush(body []byte) (*pushPlan, error) {
 		plan.lastPulledAt = v
 	}
 
-	names := make([]string, 0, len(pb.Changes))
-	for name := range pb.Changes {
+	names := make([]string, 0, len(tables)+len(changes))
+	for name := range tables {
+		names = append(names, name)
+	}
+	for name := range changes {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		var tc rawTableChanges
-		if err := json.Unmarshal(pb.Changes[name], &tc); err != nil {
-			return nil, apis.NewBadRequestError(fmt.Sprintf("Tabellen %q har fel form. / Table %q has the wrong shape.", safeColumnName(name), safeColumnName(name)), nil)
+		tc, decoded := tables[name]
+		if !decoded {
+			if err := json.Unmarshal(changes[name], &tc); err != nil {
+				return nil, apis.NewBadRequestError(fmt.Sprintf("Tabellen %q har fel form. / Table %q has the wrong shape.", safeColumnName(name), safeColumnName(name)), nil)
+			}
 		}
 		plan.count += len(tc.Created) + len(tc.Updated) + len(tc.Deleted)
 		if plan.count > MaxPushRecords {

@@ -39,6 +39,9 @@ type pushTx struct {
 	// final is the device record when this is a returned device's last
 	// push (nil otherwise).
 	final *core.Record
+	// w writes the records through their hook chains with prepared
+	// statements (push_fast.go).
+	w *pushWriter
 }
 
 // errReplayed ends the transaction of a push whose idempotency key was
@@ -62,7 +65,8 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 			}
 		}
 		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(), version: version,
-			refs: newTeamRefs(txApp, p.team)}
+			refs: newTeamRefs(txApp, p.team), w: newPushWriter(txApp, s.app)}
+		defer pt.w.close()
 		if p.device && isRevoked(p.record) {
 			// The last push of a returned device: checked again inside the
 			// transaction, so that two racing pushes cannot both be it.
@@ -264,8 +268,8 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pu
 	// The sanitiser has already made every value valid (its fuzz test
 	// proves it) and relations were checked against the team above, so
 	// PocketBase's per-field validation, which costs a query per record for
-	// the id alone, is skipped; every record hook still runs.
-	if err := pt.tx.SaveNoValidateWithContext(pt.ctx, rec); err != nil {
+	// the id alone, is skipped; every record hook still runs (push_fast.go).
+	if err := pt.w.save(pt.ctx, rec); err != nil {
 		return fmt.Errorf("save %s %s: %w", t.name, pr.id, err)
 	}
 	pt.refs.add(t, pr.id, true)

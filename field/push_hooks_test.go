@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
+	"uppsok/field"
 	"uppsok/internal/testenv"
 )
 
@@ -161,5 +165,120 @@ func TestPushFiresEveryRecordHook(t *testing.T) {
 			Bind(dbx.Params{"id": id}).Row(&n); err != nil || n != 1 {
 			t.Errorf("tombstone of %s: %d %v", id, n, err)
 		}
+	}
+}
+
+// failingHook is a pb_hooks file whose create hook refuses one contact
+// (notes "AVVISA") after the push's earlier records were written, and whose
+// after-error hooks mark every contact that the failed push touched.
+const failingHook = `/// <reference path="../pb_data/types.d.ts" />
+onRecordCreate((e) => {
+  if (e.record.getString("notes") === "AVVISA") { throw new Error("refused by a local hook"); }
+  e.next();
+}, "contacts");
+onRecordAfterCreateError((e) => { e.app.store().set("js:afterCreateError:" + e.record.id, String("seen")); e.next(); }, "contacts");
+onRecordAfterCreateSuccess((e) => { e.app.store().set("js:afterCreateSuccess:" + e.record.id, String("seen")); e.next(); }, "contacts");
+`
+
+// TestPushFiresModelHooksAndErrorHooks checks the Go side of the hook
+// chains a pushed record passes through (PocketBase's model-level hooks,
+// which its realtime announcements are bound to, in their order around the
+// write) and the failure path: a hook that refuses one record fails the
+// whole push, nothing of it is stored, no cursor value is spent on it, and
+// the after-error hooks (not the after-success ones) fire for the records
+// the push had written before the refusal.
+func TestPushFiresModelHooksAndErrorHooks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "refuse.pb.js"), []byte(failingHook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := testenv.NewWith(t, testenv.Options{HooksDir: dir})
+	team := env.TeamID(t, "mika")
+	_, tok := env.Device(t, team, "Platta")
+	first := pull(t, env, tok, 0)
+
+	// Go hooks on the model-level chains, recording the order they ran in
+	// for each contact id.
+	var mu sync.Mutex
+	seen := map[string][]string{}
+	markModel := func(name string) func(e *core.ModelEvent) error {
+		return func(e *core.ModelEvent) error {
+			r, ok := e.Model.(*core.Record)
+			if ok && r.Collection().Name == "contacts" {
+				mu.Lock()
+				seen[r.Id] = append(seen[r.Id], name)
+				mu.Unlock()
+			}
+			return e.Next()
+		}
+	}
+	env.Core.OnModelCreate().BindFunc(markModel("modelCreate"))
+	env.Core.OnModelCreateExecute().BindFunc(func(e *core.ModelEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return markModel("modelCreateExecuteAfterWrite")(e)
+	})
+	env.Core.OnModelAfterCreateSuccess().BindFunc(markModel("modelAfterCreateSuccess"))
+	env.Core.OnModelAfterCreateError().BindFunc(func(e *core.ModelErrorEvent) error {
+		return markModel("modelAfterCreateError")(&e.ModelEvent)
+	})
+	env.Core.OnModelUpdate().BindFunc(markModel("modelUpdate"))
+	env.Core.OnModelUpdateExecute().BindFunc(markModel("modelUpdateExecute"))
+	env.Core.OnModelAfterUpdateSuccess().BindFunc(markModel("modelAfterUpdateSuccess"))
+
+	ok1, ok2 := contact(uuid.NewString(), nil), contact(uuid.NewString(), nil)
+	mustPush(t, env, tok, first.Timestamp, []map[string]any{ok1, ok2}, nil, nil)
+	for _, c := range []map[string]any{ok1, ok2} {
+		id := c["id"].(string)
+		want := []string{"modelCreate", "modelCreateExecuteAfterWrite", "modelAfterCreateSuccess"}
+		if got := seen[id]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("model hooks of %s: %v, want %v", id, got, want)
+		}
+	}
+	after := pull(t, env, tok, first.Timestamp)
+	u := clone(ok1)
+	u["notes"] = "ändrad"
+	u["_status"] = "updated"
+	mustPush(t, env, tok, after.Timestamp, nil, []map[string]any{u}, nil)
+	want := []string{"modelCreate", "modelCreateExecuteAfterWrite", "modelAfterCreateSuccess", "modelUpdate", "modelUpdateExecute", "modelAfterUpdateSuccess"}
+	if got := seen[ok1["id"].(string)]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("model hooks of the updated %s: %v, want %v", ok1["id"], got, want)
+	}
+
+	// A push whose third record a hook refuses: all or nothing.
+	cursorBefore, _, err := field.CurrentCursor(env.Core.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := contact(uuid.NewString(), nil), contact(uuid.NewString(), nil)
+	bad := contact(uuid.NewString(), map[string]any{"notes": "AVVISA"})
+	again := pull(t, env, tok, after.Timestamp)
+	st, body, err := pushRaw(env, tok, again.Timestamp, []map[string]any{a, b, bad}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != 500 {
+		t.Fatalf("push with a refused record: %d %s, want 500", st, body)
+	}
+	if strings.Contains(body, "refused by a local hook") {
+		t.Errorf("the 500 carries the hook's message: %s", body)
+	}
+	for _, c := range []map[string]any{a, b, bad} {
+		id := c["id"].(string)
+		var n int
+		if err := env.Core.DB().NewQuery("SELECT COUNT(*) FROM contacts WHERE id = {:id}").
+			Bind(dbx.Params{"id": id}).Row(&n); err != nil || n != 0 {
+			t.Errorf("contact %s of the failed push stored: %d %v", id, n, err)
+		}
+		if v, _ := env.Core.Store().Get("js:afterCreateSuccess:" + id).(string); v != "" {
+			t.Errorf("after-success hook fired for %s of a failed push", id)
+		}
+		if v, _ := env.Core.Store().Get("js:afterCreateError:" + id).(string); v != "seen" {
+			t.Errorf("after-error hook of %s left %q, want seen", id, v)
+		}
+	}
+	if cursorAfter, _, _ := field.CurrentCursor(env.Core.DB()); cursorAfter != cursorBefore {
+		t.Errorf("cursor moved from %d to %d by a failed push", cursorBefore, cursorAfter)
 	}
 }

@@ -171,6 +171,9 @@ func jsonString(v json.RawMessage) (string, bool) {
 	if len(v) == 0 {
 		return "", true
 	}
+	if s, ok := plainJSONString(v); ok {
+		return s, true
+	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
 		return "", false
@@ -186,12 +189,14 @@ func decodeSet(v json.RawMessage) ([]string, bool) {
 		return nil, true
 	}
 	var inner json.RawMessage = v
-	var s string
-	if err := json.Unmarshal(v, &s); err == nil {
+	if s, ok := jsonString(v); ok {
 		if strings.TrimSpace(s) == "" {
 			return nil, true
 		}
 		inner = json.RawMessage(s)
+	}
+	if out, ok := plainStringArray(inner); ok {
+		return out, true
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(inner, &items); err != nil {
@@ -208,6 +213,107 @@ func decodeSet(v json.RawMessage) ([]string, bool) {
 		out = append(out, code)
 	}
 	return out, ok
+}
+
+// plainJSONString decodes the common JSON string quickly: ASCII text whose
+// only escapes are \" \\ and \/. ok is false for anything else (other
+// escapes, non-ASCII bytes, not a string), which the caller then decodes
+// with encoding/json; for what it accepts the result is the same
+// (FuzzPlainJSON proves it).
+func plainJSONString(v []byte) (string, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	body := v[1 : len(v)-1]
+	escaped := false
+	for i := 0; i < len(body); i++ {
+		switch b := body[i]; {
+		case b < 0x20 || b >= 0x80 || b == '"':
+			return "", false
+		case b == '\\':
+			if i+1 >= len(body) {
+				return "", false
+			}
+			switch body[i+1] {
+			case '"', '\\', '/':
+			default:
+				return "", false
+			}
+			escaped = true
+			i++
+		}
+	}
+	if !escaped {
+		return string(body), true
+	}
+	out := make([]byte, 0, len(body))
+	for i := 0; i < len(body); i++ {
+		if body[i] == '\\' {
+			i++
+		}
+		out = append(out, body[i])
+	}
+	return string(out), true
+}
+
+// plainStringArray decodes a JSON array of plain strings (as
+// plainJSONString accepts them) quickly; ok is false for anything else,
+// which the caller then decodes with encoding/json.
+func plainStringArray(v []byte) ([]string, bool) {
+	i, n := 0, len(v)
+	ws := func() {
+		for i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r') {
+			i++
+		}
+	}
+	ws()
+	if i >= n || v[i] != '[' {
+		return nil, false
+	}
+	i++
+	ws()
+	out := []string{}
+	if i < n && v[i] == ']' {
+		i++
+		ws()
+		return out, i == n
+	}
+	for {
+		if i >= n || v[i] != '"' {
+			return nil, false
+		}
+		start := i
+		i++
+		for i < n && v[i] != '"' {
+			if v[i] == '\\' {
+				return nil, false
+			}
+			i++
+		}
+		if i >= n {
+			return nil, false
+		}
+		i++
+		s, ok := plainJSONString(v[start:i])
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+		ws()
+		if i >= n {
+			return nil, false
+		}
+		if v[i] == ']' {
+			i++
+			ws()
+			return out, i == n
+		}
+		if v[i] != ',' {
+			return nil, false
+		}
+		i++
+		ws()
+	}
 }
 
 // normalizeDate returns a valid YYYY-MM-DD not after today; an invalid or

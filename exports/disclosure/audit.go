@@ -303,6 +303,8 @@ type lpModel struct {
 	cols int
 	// memo remembers solved bounds.
 	memo map[qty][2]float64
+	// basis is a feasible basis found by an earlier solve (nil: none yet).
+	basis []int
 }
 
 // lpRow is one relation with the published values moved to the right.
@@ -541,12 +543,12 @@ func (l *lpModel) solveBounds(q qty) (lo, hi float64, err error) {
 	}
 	c := make([]float64, l.cols)
 	c[i] = 1
-	lo, _, err = lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	lo, err = l.simplex(c)
 	if err != nil {
 		return 0, 0, fmt.Errorf("min: %w", err)
 	}
 	c[i] = -1
-	neg, _, err := lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	neg, err := l.simplex(c)
 	if errors.Is(err, lp.ErrUnbounded) {
 		return lo, math.Inf(1), nil
 	}
@@ -554,4 +556,87 @@ func (l *lpModel) solveBounds(q qty) (lo, hi float64, err error) {
 		return 0, 0, fmt.Errorf("max: %w", err)
 	}
 	return lo, -neg, nil
+}
+
+// simplex minimises c·x over the programme. Finding a first feasible basis
+// (the simplex's phase one) is almost all of the work and the same for
+// every objective: the basis of the first optimum is kept and every later
+// solve of this programme starts from it.
+func (l *lpModel) simplex(c []float64) (float64, error) {
+	if l.basis != nil {
+		if v, ok, err := simplexFrom(c, l.a, l.b, l.basis); ok {
+			return v, err
+		}
+		l.basis = nil // not usable after all: solve from scratch
+	}
+	v, x, err := lp.Simplex(c, l.a, l.b, 1e-10, nil)
+	if err == nil && x != nil {
+		l.basis = feasibleBasis(l.a, x)
+	}
+	return v, err
+}
+
+// simplexFrom runs the simplex from basis; ok is false when gonum refuses
+// the basis (it panics on a singular or infeasible one).
+func simplexFrom(c []float64, a *mat.Dense, b []float64, basis []int) (v float64, ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	v, _, err = lp.Simplex(c, a, b, 1e-10, basis)
+	return v, true, err
+}
+
+// feasibleBasis returns m linearly independent columns of a (m rows) that
+// include every column where the vertex x is positive: the basis of x. It
+// returns nil when there is none (numerically).
+func feasibleBasis(a *mat.Dense, x []float64) []int {
+	const eps = 1e-9
+	m, n := a.Dims()
+	var basis []int
+	var reduced [][]float64 // reduced columns, each with its pivot row
+	var pivots []int
+	try := func(j int) bool {
+		v := make([]float64, m)
+		mat.Col(v, j, a)
+		for bi, r := range reduced {
+			if f := v[pivots[bi]]; math.Abs(f) > eps {
+				for k := range v {
+					v[k] -= f * r[k]
+				}
+			}
+		}
+		p := -1
+		for k, e := range v {
+			if math.Abs(e) > eps && (p < 0 || math.Abs(e) > math.Abs(v[p])) {
+				p = k
+			}
+		}
+		if p < 0 {
+			return false
+		}
+		f := v[p]
+		for k := range v {
+			v[k] /= f
+		}
+		reduced = append(reduced, v)
+		pivots = append(pivots, p)
+		basis = append(basis, j)
+		return true
+	}
+	for j := 0; j < n && len(basis) < m; j++ {
+		if x[j] > eps && !try(j) {
+			return nil // a vertex's positive columns are independent
+		}
+	}
+	for j := 0; j < n && len(basis) < m; j++ {
+		if x[j] <= eps {
+			try(j)
+		}
+	}
+	if len(basis) != m {
+		return nil
+	}
+	return basis
 }

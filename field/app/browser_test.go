@@ -45,6 +45,8 @@ func TestFieldAppInBrowser(t *testing.T) {
 		NotesWarning       bool     `json:"notesWarning"`
 		NotesWarningName   bool     `json:"notesWarningName"`
 		NotesWarningPlace  bool     `json:"notesWarningPlace"`
+		NotesWarningClear  bool     `json:"notesWarningClear"`
+		NotesWarningText   string   `json:"notesWarningNameText"`
 		WaitingAfterReload int      `json:"waitingAfterReload"`
 		ListedAfterReload  int      `json:"listedAfterReload"`
 		ContactIDs         []string `json:"contactIds"`
@@ -106,6 +108,12 @@ func TestFieldAppInBrowser(t *testing.T) {
 	t.Run("offline logging", func(t *testing.T) {
 		if out.WaitingOffline != 4 || out.WaitingAfterReload != 4 || out.ListedAfterReload != 3 {
 			t.Errorf("waiting %d, after reload %d, listed %d; want 4, 4, 3", out.WaitingOffline, out.WaitingAfterReload, out.ListedAfterReload)
+		}
+		if !strings.Contains(out.NotesWarningText, "(namn)") {
+			t.Errorf("the note warning does not say what it found: %q", out.NotesWarningText)
+		}
+		if !out.NotesWarningClear {
+			t.Error("the note warning is hidden under the Save bar")
 		}
 		if !out.ChildWarning || !out.NotesWarning || !out.NotesWarningName || out.NotesWarningPlace {
 			t.Errorf("child reminder %v, notes warning %v (a name %v, a place %v)", out.ChildWarning, out.NotesWarning, out.NotesWarningName, out.NotesWarningPlace)

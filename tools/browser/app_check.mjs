@@ -152,9 +152,16 @@ try {
   // named the same way does not.
   await a.fill("#c-notes", "Hon sa att hon heter Ahmed");
   out.notesWarningName = await a.isVisible("#notes-warning");
+  out.notesWarningNameText = await a.textContent("#notes-warning");
   await a.fill("#c-notes", "Stället heter Relax Spa");
   out.notesWarningPlace = await a.isVisible("#notes-warning");
   await a.fill("#c-notes", "ring 070-123 45 67");
+  // Shown again as it is typed: not under the Save bar.
+  out.notesWarningClear = await a.evaluate(() => {
+    const w = document.querySelector("#notes-warning").getBoundingClientRect();
+    const bar = document.querySelector(".bar");
+    return w.height > 0 && w.top >= 0 && (!bar || w.bottom <= bar.getBoundingClientRect().top + 1);
+  });
   await a.screenshot({ path: `${outDir}/app_form_768.png`, fullPage: true });
   await axe(a, "form, child, notes warning");
   await a.click("#cancel");

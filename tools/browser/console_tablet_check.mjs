@@ -144,6 +144,7 @@ try {
   await ad.waitForFunction(() => location.hash.includes("team=") && document.querySelector("main[data-ready]"), null, { timeout: T });
   await ad.waitForSelector("main[data-ready]", { timeout: T });
   out.adminOtherTeamHeading = await text(ad, "main h2");
+  out.adminOtherTeamSummary = await text(ad, "#open-followups > li summary");
   await check(ad, "admin_followups_team");
   await open(ad, "informationssidor");
   out.audiences = await ad.evaluate(() => [...document.querySelectorAll("#pages tbody tr")].map((tr) => tr.cells[2].innerText));
@@ -158,6 +159,7 @@ try {
   await ad.click("#card-create");
   const row = '#card-groups tr:has-text("Ogranskad natt")';
   await ad.waitForSelector(row, { timeout: T });
+  out.cardPageName = await ad.locator(`${row} th`).innerText();
   await ad.click(`${row} button`);
   await ad.waitForSelector("dialog[open] #dlg-ok", { timeout: T });
   out.reviewDialog = await text(ad, "dialog[open]");

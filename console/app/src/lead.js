@@ -128,8 +128,9 @@ export async function followUps(main, ctx, [openId]) {
         h("td", {}, tr(DECISIONS, r.decision)),
         h("td", { class: "nowrap" }, fmtDate(r.decided_on || r.updated)),
         admin ? h("td", {}, teamName(ctx, r.team)) : null)), { id: "closed-followups" })
-      : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")),
-    pages > 1 ? h("div", { class: "pager", role: "navigation", "aria-label": t("Sidor med avslutade", "Pages of closed ones") },
+      : closed.totalItems ? h("p", {}, h("a", { href: link({}) }, t("Till de senaste avslutade", "To the latest closed ones")))
+        : h("p", { class: "muted" }, t("Inga avslutade ännu.", "None closed yet.")),
+    pages > 1 && closed.items.length ? h("div", { class: "pager", role: "navigation", "aria-label": t("Sidor med avslutade", "Pages of closed ones") },
       closedPage > 1 ? h("a", { href: link({ closed: closedPage - 1 }), id: "closed-prev" }, t("← Nyare", "← Newer")) : null,
       h("span", { id: "closed-range" }, t(`${first}–${last} av ${closed.totalItems}`, `${first}–${last} of ${closed.totalItems}`)),
       closedPage < pages ? h("a", { href: link({ closed: closedPage + 1 }), id: "closed-next" }, t("Äldre →", "Older →")) : null) : null);
@@ -189,7 +190,7 @@ function followUpItem(ctx, r, expanded) {
     h("details", { open: expanded || null },
       h("summary", {},
         h("span", { class: "badge " + fuStatus(r) }, tr(STATUS, fuStatus(r))), " ",
-        h("strong", {}, fuReasons(r)), " · ", fmtDate(r.occurred_on || r.created),
+        h("strong", {}, fuReasons(r)), " · ", fmtDate(r.occurred_on || r.created), isAdmin(ctx) ? " · " + teamName(ctx, r.team) : null,
         r.due_on ? h("span", { class: overdue ? "due overdue" : "due" }, " · ", overdue ? t("Försenad, skulle vara klar ", "Overdue, due ") : t("Klar senast ", "Due "), fmtDate(r.due_on)) : null),
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       form));
@@ -444,8 +445,10 @@ export async function cards(main, ctx) {
     ctx.pb.collection("info_pages").getFullList({ sort: "audience,language" }).then(svFirst),
     ctx.pb.collection("info_cards").getFullList({ sort: "campaign,code" }),
   ]);
-  const pageName = (id) => { const p = pages.find((x) => x.id === id); return p ? `${p.title} (${p.language})` : "–"; };
-  const pageIn = select({ id: "card-page" }, pages.map((p) => [p.id, `${p.title} (${p.language})`]), pages[0] && pages[0].id);
+  // A page by its title, language and audience, named (not coded).
+  const pageTitle = (p) => `${p.title} (${label("language", p.language)}, ${label("audience", p.audience)})`;
+  const pageName = (id) => { const p = pages.find((x) => x.id === id); return p ? pageTitle(p) : "–"; };
+  const pageIn = select({ id: "card-page" }, pages.map((p) => [p.id, pageTitle(p)]), pages[0] && pages[0].id);
   const campaigns = [...new Set(all.map((c) => c.campaign).filter(Boolean))].sort();
   const campaignList = h("datalist", { id: "campaigns" }, campaigns.map((c) => h("option", { value: c })));
   const campaignIn = h("input", { id: "card-campaign", list: "campaigns", maxlength: 80, required: true, placeholder: t("t.ex. Höst 2026", "e.g. Autumn 2026") });

@@ -12,9 +12,18 @@ import "./style.css";
 import tax from "./taxonomy.json";
 import { makeApi } from "./api.js";
 import { createLocal, deleteLocal, store, updateLocal } from "./store.js";
-import { looksPersonal } from "./screen.js";
+import { looksPersonal, screenKinds } from "./screen.js";
 import { synchronize, uuidv4 } from "./sync.js";
 import { NEW_CONTACT_FIELDS, alsoTouched, upgradeContact } from "./schema3.js";
+
+// KIND_NAMES name what the note screen found (privacy.Kind codes).
+const KIND_NAMES = {
+  name: ["namn", "a name"], phone: ["telefonnummer", "a phone number"], personnummer: ["personnummer", "a personal identity number"],
+  email: ["e-postadress", "an e-mail address"], link: ["länk", "a link"], handle: ["profilnamn", "a profile name"],
+};
+function foundText(kinds) {
+  return kinds.length ? " (" + kinds.map((k) => (KIND_NAMES[k] ? t(...KIND_NAMES[k]) : k)).join(", ") + ")" : "";
+}
 
 const S = {
   auth: null, // {token, kind: "user"|"device", id, team, name, locked}
@@ -612,8 +621,10 @@ function formView() {
   const suspected = f.assessment === "suspected_trafficking" || f.assessment === "suspected_exploitation";
   const acts = parseSet(f.actions);
   const pcOut = h("output", { id: "c-person-code", "aria-label": t("Personkod", "Person code") }, pcText(d.pc));
+  const noteFound = h("span", { id: "notes-found" }, foundText(screenKinds(f.notes)));
   const noteWarn = h("div", { class: "warn" + (looksPersonal(f.notes) ? "" : " hidden"), id: "notes-warning" },
-    t("Det här liknar personuppgifter (namn, nummer, e-post, länkar, profilnamn). Skriv om – servern tar bort det annars.", "This looks like personal data (names, numbers, e-mail, links, profile names). Rephrase – the server removes it otherwise."));
+    t("Det här liknar personuppgifter", "This looks like personal data"), noteFound,
+    t(". Skriv om – servern tar bort det annars.", ". Rephrase – the server removes it otherwise."));
   const pcInput = (k, sv, en, ph, attrs) => h("input", { class: "grow", "data-k": "pc-" + k, id: "pc-" + k, "aria-label": t(sv, en), placeholder: ph, value: d.pc[k], ...attrs, oninput: (e) => { d.pc[k] = e.target.value; pcOut.textContent = pcText(d.pc); saveDraft(); } });
   const ctxOpen = !!d.open.context;
   const sec = (id) => SECTIONS.find((s) => s.id === id);
@@ -671,10 +682,16 @@ function formView() {
           pcInput("year", "Födelseår", "Year of birth", t("Födelseår", "Year of birth"), { inputmode: "numeric", maxlength: 4 })),
         pcOut),
       h("div", { class: "field" }, h("label", { class: "lbl", for: "c-notes" }, t("Anteckning (inga personuppgifter)", "Note (no personal data)")),
-        h("textarea", { id: "c-notes", "data-k": "c-notes", maxlength: tax.max_notes, oninput: (e) => {
+        h("textarea", { id: "c-notes", "data-k": "c-notes", maxlength: tax.max_notes, "aria-describedby": "notes-warning", oninput: (e) => {
           d.f.notes = e.target.value;
           if (!d.touched.includes("notes")) d.touched.push("notes");
-          noteWarn.classList.toggle("hidden", !looksPersonal(d.f.notes));
+          const kinds = screenKinds(d.f.notes);
+          const warn = kinds.length > 0;
+          const shown = warn && noteWarn.classList.contains("hidden");
+          noteFound.textContent = foundText(kinds);
+          noteWarn.classList.toggle("hidden", !warn);
+          // Newly shown: bring it out from under the Save bar.
+          if (shown) noteWarn.scrollIntoView({ block: "nearest" });
           saveDraft();
         } }, f.notes),
         noteWarn)]));

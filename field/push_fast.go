@@ -1,0 +1,275 @@
+package field
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The push's fast write path.
+//
+// PocketBase's Save runs a record through its model hook chains
+// (OnModelCreate → OnModelCreateExecute, which PocketBase itself proxies to
+// OnRecordCreate → OnRecordCreateExecute with the field interceptors, and
+// every Go and JS hook bound to them), and at the end of the chain builds an
+// INSERT or UPDATE for that one record: a map of every column, SQL text
+// rewritten by dbx's regular expressions, parsed again by SQLite. For a push
+// of 500 records that end of the chain was most of the time.
+//
+// pushWriter triggers the very same hook chains, through the app's own hook
+// objects, so that every hook registered on the record fires as it does for
+// Save (the product's cursor, child rule and tombstone hooks, PocketBase's
+// field interceptors and record proxies, any JS hook in pb_hooks, in
+// priority order). Only the final function differs: it writes the record
+// with a statement prepared once per push and table, inside the push's one
+// transaction. The after-success (or after-error) hooks run when that
+// transaction completes, as PocketBase schedules them for a Save inside a
+// transaction.
+
+// pushWriter writes a push's records inside its transaction.
+type pushWriter struct {
+	// tx is the push's transactional app.
+	tx core.App
+	// parent is the app the transaction was started from: after-success
+	// hooks see it, as they do after a Save inside a transaction.
+	parent core.App
+	stmts  map[string]*preparedWrite
+}
+
+// preparedWrite is one prepared INSERT or UPDATE of a collection's every
+// column.
+type preparedWrite struct {
+	q      *dbx.Query
+	cols   []string
+	names  []string
+	params dbx.Params
+}
+
+func newPushWriter(tx, parent core.App) *pushWriter {
+	return &pushWriter{tx: tx, parent: parent, stmts: map[string]*preparedWrite{}}
+}
+
+// close releases the prepared statements.
+func (w *pushWriter) close() {
+	for _, s := range w.stmts {
+		s.q.Close()
+	}
+	w.stmts = nil
+}
+
+// quoteIdent quotes a table or column name for SQLite.
+func quoteIdent(s string) string {
+	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+}
+
+// statement returns the prepared write of the record's collection (kind
+// "insert" or "update"), preparing it on first use.
+func (w *pushWriter) statement(db dbx.Builder, rec *core.Record, kind string) (*preparedWrite, error) {
+	col := rec.Collection()
+	key := kind + "\x00" + col.Id
+	if s, ok := w.stmts[key]; ok {
+		return s, nil
+	}
+	cols := col.Fields.FieldNames()
+	var sb strings.Builder
+	if kind == "insert" {
+		sb.WriteString("INSERT INTO " + quoteIdent(rec.TableName()) + " (")
+		for i, c := range cols {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(quoteIdent(c))
+		}
+		sb.WriteString(") VALUES (")
+		for i := range cols {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "{:p%d}", i)
+		}
+		sb.WriteString(")")
+	} else {
+		sb.WriteString("UPDATE " + quoteIdent(rec.TableName()) + " SET ")
+		for i, c := range cols {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "%s = {:p%d}", quoteIdent(c), i)
+		}
+		sb.WriteString(" WHERE `id` = {:pk}")
+	}
+	q := db.NewQuery(sb.String()).Prepare()
+	if q.LastError != nil {
+		return nil, fmt.Errorf("prepare %s of %s: %w", kind, col.Name, q.LastError)
+	}
+	s := &preparedWrite{q: q, cols: cols, names: make([]string, len(cols)), params: make(dbx.Params, len(cols)+1)}
+	for i := range cols {
+		s.names[i] = fmt.Sprintf("p%d", i)
+	}
+	w.stmts[key] = s
+	return s, nil
+}
+
+// bind fills the statement's parameters from a record's exported columns;
+// ok is false when the export does not have exactly the prepared columns
+// (then the caller writes the record PocketBase's way).
+func (s *preparedWrite) bind(data map[string]any) bool {
+	if len(data) != len(s.cols) {
+		return false
+	}
+	for i, c := range s.cols {
+		v, ok := data[c]
+		if !ok {
+			return false
+		}
+		s.params[s.names[i]] = v
+	}
+	return true
+}
+
+// save creates or updates rec through the app's model hook chains, as
+// SaveNoValidateWithContext would, writing it with a prepared statement.
+func (w *pushWriter) save(ctx context.Context, rec *core.Record) error {
+	if rec.IsNew() {
+		return w.create(ctx, rec)
+	}
+	return w.update(ctx, rec)
+}
+
+func (w *pushWriter) create(ctx context.Context, rec *core.Record) error {
+	app := w.tx
+	event := new(core.ModelEvent)
+	event.App = app
+	event.Context = ctx
+	event.Type = core.ModelEventTypeCreate
+	event.Model = rec
+
+	saveErr := app.OnModelCreate().Trigger(event, func(e *core.ModelEvent) error {
+		return e.App.OnModelCreateExecute().Trigger(event, func(e *core.ModelEvent) error {
+			if err := w.write(e, "insert"); err != nil {
+				return err
+			}
+			e.Model.MarkAsNotNew()
+			return nil
+		})
+	})
+	if saveErr != nil {
+		event.Model.MarkAsNew()
+		errEvent := &core.ModelErrorEvent{ModelEvent: *event, Error: saveErr}
+		errEvent.App = app
+		if hookErr := app.OnModelAfterCreateError().Trigger(errEvent); hookErr != nil {
+			return errors.Join(saveErr, hookErr)
+		}
+		return saveErr
+	}
+	w.afterCommit(event, func(txErr error) error {
+		if txErr != nil {
+			event.Model.MarkAsNew()
+			return event.App.OnModelAfterCreateError().Trigger(&core.ModelErrorEvent{ModelEvent: *event, Error: txErr})
+		}
+		return event.App.OnModelAfterCreateSuccess().Trigger(event)
+	})
+	return nil
+}
+
+func (w *pushWriter) update(ctx context.Context, rec *core.Record) error {
+	app := w.tx
+	event := new(core.ModelEvent)
+	event.App = app
+	event.Context = ctx
+	event.Type = core.ModelEventTypeUpdate
+	event.Model = rec
+
+	saveErr := app.OnModelUpdate().Trigger(event, func(e *core.ModelEvent) error {
+		return e.App.OnModelUpdateExecute().Trigger(event, func(e *core.ModelEvent) error {
+			return w.write(e, "update")
+		})
+	})
+	if saveErr != nil {
+		errEvent := &core.ModelErrorEvent{ModelEvent: *event, Error: saveErr}
+		errEvent.App = app
+		if hookErr := app.OnModelAfterUpdateError().Trigger(errEvent); hookErr != nil {
+			return errors.Join(saveErr, hookErr)
+		}
+		return saveErr
+	}
+	w.afterCommit(event, func(txErr error) error {
+		if txErr != nil {
+			return event.App.OnModelAfterUpdateError().Trigger(&core.ModelErrorEvent{ModelEvent: *event, Error: txErr})
+		}
+		return event.App.OnModelAfterUpdateSuccess().Trigger(event)
+	})
+	return nil
+}
+
+// afterCommit runs fn when the push's transaction completes, with the
+// event's app set to the app outside the transaction, as PocketBase does
+// for a Save inside a transaction.
+func (w *pushWriter) afterCommit(event *core.ModelEvent, fn func(txErr error) error) {
+	info := w.tx.TxInfo()
+	if info == nil {
+		// Not in a transaction (never the case for a push): now.
+		fn(nil)
+		return
+	}
+	info.OnComplete(func(txErr error) error {
+		event.App = w.parent
+		return fn(txErr)
+	})
+}
+
+// write is the final function of the execute chain: the record's columns
+// as PocketBase exports them, written with the push's prepared statement
+// on the app the hooks handed down (the push's transaction).
+func (w *pushWriter) write(e *core.ModelEvent, kind string) error {
+	rec, ok := e.Model.(*core.Record)
+	if !ok {
+		return fmt.Errorf("push write: not a record: %T", e.Model)
+	}
+	data, err := rec.DBExport(e.App)
+	if err != nil {
+		return err
+	}
+	if _, ok := data["id"]; !ok {
+		data["id"] = rec.PK()
+	}
+	db := e.App.NonconcurrentDB()
+	if kind == "insert" {
+		if id, _ := data["id"].(string); id == "" {
+			return errors.New("empty primary key is not allowed")
+		}
+	} else if data["id"] != rec.LastSavedPK() {
+		return errors.New("primary key change is not allowed")
+	}
+	// The statements belong to the push's transaction; a hook that handed
+	// down another app (its own transaction) gets PocketBase's own write.
+	if db != w.tx.NonconcurrentDB() {
+		return fallbackWrite(e, db, kind, data)
+	}
+	s, err := w.statement(db, rec, kind)
+	if err != nil {
+		return err
+	}
+	if !s.bind(data) {
+		return fallbackWrite(e, db, kind, data)
+	}
+	if kind == "update" {
+		s.params["pk"] = rec.LastSavedPK()
+	}
+	_, err = s.q.WithContext(e.Context).Bind(s.params).Execute()
+	return err
+}
+
+// fallbackWrite writes data as PocketBase's own save does.
+func fallbackWrite(e *core.ModelEvent, db dbx.Builder, kind string, data map[string]any) error {
+	if kind == "insert" {
+		_, err := db.Insert(e.Model.TableName(), data).WithContext(e.Context).Execute()
+		return err
+	}
+	_, err := db.Update(e.Model.TableName(), data, dbx.HashExp{"id": e.Model.LastSavedPK()}).WithContext(e.Context).Execute()
+	return err
+}
