@@ -158,7 +158,7 @@ func TestSchema3TablesMatchHandCountedFixtures(t *testing.T) {
 
 // oldRelease stores a release of 2025 as it was made before schema 3: its
 // document has contacts_by_indicator (threats hidden).
-func oldRelease(t *testing.T, env *testenv.Env) {
+func oldRelease(t *testing.T, env *testenv.Env) string {
 	t.Helper()
 	v := func(n int) *int { return &n }
 	ind := exports.DocTable{ID: "contacts_by_indicator", TitleSV: "Kontakter efter indikator", TitleEN: "Contacts by indicator",
@@ -202,6 +202,7 @@ func oldRelease(t *testing.T, env *testenv.Env) {
 	if err := env.Core.Save(r); err != nil {
 		t.Fatal(err)
 	}
+	return r.Id
 }
 
 // A release of 2025 made before schema 3 is last year's column of 2026:
@@ -211,7 +212,7 @@ func oldRelease(t *testing.T, env *testenv.Env) {
 func TestEarlierReleaseIndicatorsMapToControlAndVulnerability(t *testing.T) {
 	env := testenv.New(t)
 	_, analyst := env.User(t, "analytiker@stad.se", "analyst", "")
-	oldRelease(t, env)
+	oldID := oldRelease(t, env)
 	addContacts3(t, env, 8, fixture3{date: "2026-02-02", role: "sells_sex", age: "26_35", interpreting: "none",
 		control: []string{"debt", "psychological_abuse"}, vulnerabilities: []string{"homeless"}})
 
@@ -316,6 +317,30 @@ func TestEarlierReleaseIndicatorsMapToControlAndVulnerability(t *testing.T) {
 		if out, err := exec.Command("pdftoppm", "-r", "70", "-png", path, filepath.Join(dir, "schema3-prev")).CombinedOutput(); err != nil {
 			t.Errorf("pdftoppm: %v %s", err, out)
 		}
+	}
+
+	// The old release itself (kept no files: rendered from its JSON) still
+	// shows its indicator table, with labels.
+	st, body, _ = env.Do(t, "GET", "/api/lagesbild/releases/"+oldID+"?format=xlsx", analyst, nil, nil)
+	if st != 200 {
+		t.Fatalf("old release xlsx: %d %s", st, body)
+	}
+	ox, err := excelize.OpenReader(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orows, err := ox.GetRows("Indikatorer")
+	if err != nil {
+		t.Fatalf("the old release has no sheet Indikatorer: %v (%v)", err, ox.GetSheetList())
+	}
+	labelled := false
+	for _, r := range orows {
+		if len(r) > 2 && r[0] == "Skuld / Debt" && r[1] == "debt" && r[2] == "9" {
+			labelled = true
+		}
+	}
+	if !labelled {
+		t.Errorf("old release's Indikatorer sheet: %v", orows)
 	}
 
 	// A revision of 2025 made now: the old release is its baseline, so one
