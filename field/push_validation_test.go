@@ -71,6 +71,14 @@ func TestPushedOddValuesPassPocketBaseValidation(t *testing.T) {
 		if len(reply.Sanitized[table][id]) == 0 {
 			t.Errorf("%s %s: nothing reported in sanitized", table, id)
 		}
+		for _, rel := range []string{"session", "worker"} {
+			if id := rec.GetString(rel); id != "" {
+				target := map[string]string{"session": "outreach_sessions", "worker": "users"}[rel]
+				if r, err := env.Core.FindRecordById(target, id); err != nil || r.GetString("team") != team {
+					t.Errorf("%s %s: %s %s is not one of the team's", table, rec.Id, rel, id)
+				}
+			}
+		}
 		if err := env.Core.Validate(rec); err != nil {
 			t.Errorf("%s %s as the push stored it fails PocketBase's validation: %v", table, id, err)
 		}
