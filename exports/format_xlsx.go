@@ -120,6 +120,7 @@ func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 			f.SetSheetRow(name, cell(1, next), &hdr)
 			f.SetCellStyle(name, cell(1, next), cell(len(hdr), next), head)
 			rows, _ := rowsAndCols(t)
+			notRecorded := false
 			for i, code := range rows {
 				sv, en := cat.Label(dim, code)
 				vals := []any{sv + " / " + en, code}
@@ -128,9 +129,15 @@ func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 					if j == 0 && v == HiddenMark {
 						hiddenCells++
 					}
+					if j > 0 && v == "" && code != Total {
+						notRecorded = true
+					}
 					vals = append(vals, v)
 				}
 				f.SetSheetRow(name, cell(1, next+1+i), &vals)
+			}
+			if notRecorded {
+				f.SetCellValue(name, cell(1, next+2+len(rows)), NotRecordedNote)
 			}
 			f.SetColWidth(name, "A", "A", 50)
 			f.SetColWidth(name, "B", "B", 16)

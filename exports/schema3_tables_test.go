@@ -300,6 +300,9 @@ func TestEarlierReleaseIndicatorsMapToControlAndVulnerability(t *testing.T) {
 	if found != 2 {
 		t.Errorf("Kontrollmedel rows %v", rows)
 	}
+	if !strings.Contains(fmt.Sprint(rows), exports.NotRecordedNote) {
+		t.Errorf("the Kontrollmedel sheet does not say why last year's psychological_abuse is blank")
+	}
 
 	// The PDF too: this year's 8 beside last year's 9 under "Skuld".
 	st, body, _ = env.Do(t, "GET", "/api/lagesbild?year=2026&format=pdf", analyst, nil, nil)
