@@ -166,14 +166,13 @@ func (w *pushWriter) create(ctx context.Context, rec *core.Record) error {
 		}
 		return saveErr
 	}
-	w.afterCommit(event, func(txErr error) error {
+	return w.afterCommit(event, func(txErr error) error {
 		if txErr != nil {
 			event.Model.MarkAsNew()
 			return event.App.OnModelAfterCreateError().Trigger(&core.ModelErrorEvent{ModelEvent: *event, Error: txErr})
 		}
 		return event.App.OnModelAfterCreateSuccess().Trigger(event)
 	})
-	return nil
 }
 
 func (w *pushWriter) update(ctx context.Context, rec *core.Record) error {
@@ -197,29 +196,28 @@ func (w *pushWriter) update(ctx context.Context, rec *core.Record) error {
 		}
 		return saveErr
 	}
-	w.afterCommit(event, func(txErr error) error {
+	return w.afterCommit(event, func(txErr error) error {
 		if txErr != nil {
 			return event.App.OnModelAfterUpdateError().Trigger(&core.ModelErrorEvent{ModelEvent: *event, Error: txErr})
 		}
 		return event.App.OnModelAfterUpdateSuccess().Trigger(event)
 	})
-	return nil
 }
 
 // afterCommit runs fn when the push's transaction completes, with the
 // event's app set to the app outside the transaction, as PocketBase does
 // for a Save inside a transaction.
-func (w *pushWriter) afterCommit(event *core.ModelEvent, fn func(txErr error) error) {
+func (w *pushWriter) afterCommit(event *core.ModelEvent, fn func(txErr error) error) error {
 	info := w.tx.TxInfo()
 	if info == nil {
 		// Not in a transaction (never the case for a push): now.
-		fn(nil)
-		return
+		return fn(nil)
 	}
 	info.OnComplete(func(txErr error) error {
 		event.App = w.parent
 		return fn(txErr)
 	})
+	return nil
 }
 
 // write is the final function of the execute chain: the record's columns
