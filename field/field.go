@@ -91,6 +91,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg, loc: loc}
 
 	registerCursorHooks(app, cfg.Now)
+	registerPushValidated(app)
 	registerDeviceDeletions(app, cfg.Now)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // The push's fast write path.
@@ -149,6 +150,9 @@ func (w *pushWriter) create(ctx context.Context, rec *core.Record) error {
 	event.Model = rec
 
 	saveErr := app.OnModelCreate().Trigger(event, func(e *core.ModelEvent) error {
+		if err := validateHooks(e); err != nil {
+			return err
+		}
 		return e.App.OnModelCreateExecute().Trigger(event, func(e *core.ModelEvent) error {
 			if err := w.write(e, "insert"); err != nil {
 				return err
@@ -184,6 +188,9 @@ func (w *pushWriter) update(ctx context.Context, rec *core.Record) error {
 	event.Model = rec
 
 	saveErr := app.OnModelUpdate().Trigger(event, func(e *core.ModelEvent) error {
+		if err := validateHooks(e); err != nil {
+			return err
+		}
 		return e.App.OnModelUpdateExecute().Trigger(event, func(e *core.ModelEvent) error {
 			return w.write(e, "update")
 		})
@@ -270,4 +277,40 @@ func fallbackWrite(e *core.ModelEvent, db dbx.Builder, kind string, data map[str
 	}
 	_, err := db.Update(e.Model.TableName(), data, dbx.HashExp{"id": e.Model.LastSavedPK()}).WithContext(e.Context).Execute()
 	return err
+}
+
+// pushValidatedKey marks, in a validation's context, the pushed record
+// whose values the push has already sanitised (see validateHooks).
+type pushValidatedKey struct{}
+
+// validateHooks runs a pushed record through the validate hook chains at
+// the point where PocketBase's Save validates (OnModelValidate, and
+// OnRecordValidate with the hooks bound to the record's collection, such as
+// a municipality's onRecordValidate in pb_hooks), so that every one of them
+// sees the record and can refuse it. The push has sanitised the record's
+// values already (TestPushedOddValuesPassPocketBaseValidation shows they
+// pass PocketBase's validation), so PocketBase's own field validators,
+// about five queries a record, are left out: registerPushValidated's
+// handler ends the chain just before them, for this record only.
+func validateHooks(e *core.ModelEvent) error {
+	ctx := context.WithValue(e.Context, pushValidatedKey{}, e.Model)
+	return e.App.ValidateWithContext(ctx, e.Model)
+}
+
+// registerPushValidated binds the handler that ends a pushed record's
+// OnRecordValidate chain before PocketBase's field validators (priority
+// 99): hooks bound with a lower priority (every hook bound without one,
+// JS hooks included) have run by then. Any other record, such as a
+// follow-up the child rule writes during the push, is validated in full.
+func registerPushValidated(app core.App) {
+	app.OnRecordValidate().Bind(&hook.Handler[*core.RecordEvent]{
+		Id:       "uppsokPushValidated",
+		Priority: 98,
+		Func: func(e *core.RecordEvent) error {
+			if m, _ := e.Context.Value(pushValidatedKey{}).(*core.Record); m != nil && m == e.Record {
+				return nil
+			}
+			return e.Next()
+		},
+	})
 }

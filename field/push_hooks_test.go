@@ -22,6 +22,7 @@ import (
 // record was committed when an after-success hook ran).
 const jsHooks = `/// <reference path="../pb_data/types.d.ts" />
 // (Each handler runs in its own runtime: no shared top-level functions.)
+onRecordValidate((e) => { e.app.store().set("js:validate:" + e.record.id, String(e.record.isNew() ? "new" : "stored")); e.next(); }, "contacts");
 onRecordCreate((e) => { e.app.store().set("js:create:" + e.record.id, String("seen")); e.next(); }, "contacts");
 onRecordCreateExecute((e) => { e.next(); e.app.store().set("js:createExecute:" + e.record.id, String(e.record.getInt("seq"))); }, "contacts");
 onRecordAfterCreateSuccess((e) => {
@@ -92,6 +93,9 @@ func TestPushFiresEveryRecordHook(t *testing.T) {
 		want func(id string) string
 	}
 	createChecks := []check{
+		// A municipality's validate hook sees every pushed record (as app.Save
+		// would show it), before the write.
+		{"validate", func(string) string { return "new" }},
 		{"create", func(string) string { return "seen" }},
 		// The cursor hook gave the record its seq before the insert.
 		{"createExecute", seqOf},
@@ -134,6 +138,7 @@ func TestPushFiresEveryRecordHook(t *testing.T) {
 	}
 	mustPush(t, env, tok, after.Timestamp, nil, updated, nil)
 	updateChecks := []check{
+		{"validate", func(string) string { return "stored" }},
 		{"update", func(string) string { return "seen" }},
 		{"updateExecute", seqOf},
 		{"afterUpdateSuccess", func(string) string { return "uppdaterad" }},
