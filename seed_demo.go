@@ -189,7 +189,19 @@ func seedDemo(app core.App, hasher *privacy.Hasher, year, nContacts int) (int, e
 				c.Set("risk_groups", pickSet(taxonomy.RiskGroups, 2))
 			}
 			if c.GetString("role") == "sells_sex" {
-				c.Set("compensation", append(pickSet(taxonomy.Compensation, 1), "money"))
+				// Adults are mostly paid in money; children as often with a
+				// place to sleep, drugs or things (the plan's words).
+				given := []string{"money", "money", "money", "money", "money", "drugs", "material_things"}
+				if child {
+					given = []string{"money", "money", "place_to_sleep", "drugs", "material_things", "other"}
+				}
+				comp := []string{given[rng.IntN(len(given))]}
+				if rng.IntN(4) == 0 {
+					if extra := given[rng.IntN(len(given))]; extra != comp[0] {
+						comp = append(comp, extra)
+					}
+				}
+				c.Set("compensation", comp)
 			}
 			c.Set("actions", pickSet(taxonomy.Actions, 3))
 			lang := []string{"sv", "en", "ro", "es", "th", "ar"}[rng.IntN(6)]

@@ -97,6 +97,16 @@ func TestConsoleRoutesByRole(t *testing.T) {
 	if labels["channel"]["street"][0] == "" || labels["team"]["mika"][0] == "" || len(labels) < 10 {
 		t.Errorf("labels: channel %v, team %v, %d dimensions", labels["channel"], labels["team"], len(labels))
 	}
+	// Every dimension has its own Swedish name for the table headers (a
+	// missing one showed the code, "compensation", to the analyst).
+	for dim := range labels {
+		if dim == "_titles" {
+			continue
+		}
+		if ti := labels["_titles"][dim]; ti[0] == "" || ti[0] == dim || ti[1] == "" {
+			t.Errorf("dimension %s has no title: %q", dim, ti)
+		}
+	}
 	var st struct {
 		Loopback bool `json:"loopback"`
 	}

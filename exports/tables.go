@@ -572,7 +572,11 @@ type Catalog struct {
 }
 
 // DimTitle returns the Swedish and English name of a dimension.
-func (c *Catalog) DimTitle(dim string) (sv, en string) {
+func (c *Catalog) DimTitle(dim string) (sv, en string) { return DimTitle(dim) }
+
+// DimTitle returns the Swedish and English name of a dimension, the same
+// the exported files print (the console's table headers use it too).
+func DimTitle(dim string) (sv, en string) {
 	if t, ok := dimTitles[dim]; ok {
 		return t[0], t[1]
 	}

@@ -43,8 +43,12 @@ function dimLabel(ctx, dim, code) {
   return label(dim, code);
 }
 const isTrend = (id) => /_prev\d*$/.test(id);
-const DIM_NAMES = { age_band: ["Ålder", "Age"], age_group: ["Åldersgrupp", "Age group"], child_age: ["Ålder", "Age"], gender: ["Kön", "Gender"], kind: ["Slag av pass", "Kind of session"],
-  area: ["Stadsdel", "District"], language: ["Språk", "Language"], audience: ["Målgrupp", "Audience"], arena: ["Arena", "Arena"], purpose: ["Syfte", "Purpose"] };
+// A dimension's own name (the header of a two-way table's first column),
+// as the exported files print it.
+function dimName(dim) {
+  const n = lbLabels && lbLabels._titles && lbLabels._titles[dim];
+  return n ? t(n[0], n[1] || n[0]) : dim;
+}
 const cellText = (c) => (!c ? "–" : c.hidden ? ".." : String(c.value));
 function valueCell(c, cls = "num") {
   if (c && c.hidden) return h("td", { class: cls + " hidden-cell", title: t("Dolt värde", "Hidden value") }, h("span", { "aria-hidden": "true" }, ".."), h("span", { class: "sr-only" }, t("dolt", "hidden")));
@@ -77,7 +81,7 @@ function renderTable(ctx, tbl, prev) {
   const cols = codesOf(tbl.cells, d2);
   const matrix = (cells, caption, prevMatrix) => {
     const by = new Map(cells.map((c) => [keyOf(c.dims), c]));
-    return table(caption, [DIM_NAMES[d1] ? t(...DIM_NAMES[d1]) : d1, ...cols.map((c) => dimLabel(ctx, d2, c))],
+    return table(caption, [dimName(d1), ...cols.map((c) => dimLabel(ctx, d2, c))],
       codesOf(tbl.cells, d1).map((r) => h("tr", { class: r === "_total" ? "total" : "" }, h("th", { scope: "row" }, dimLabel(ctx, d1, r)),
         cols.map((c) => valueCell(by.get(keyOf({ [d1]: r, [d2]: c })), prevMatrix ? "num prev" : "num")))));
   };
