@@ -105,6 +105,9 @@ func legacyValue(col column, get func(field string) string) any {
 }
 
 func parseSet(s string) []string {
+	if out, ok := plainStringArray([]byte(s)); ok {
+		return out
+	}
 	var out []string
 	_ = json.Unmarshal([]byte(s), &out) // a stored set is valid JSON; anything else holds no codes
 	return out
