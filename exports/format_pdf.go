@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -395,7 +396,7 @@ func (w *pdfWriter) charts() {
 				maxV = b
 			}
 		}
-		title := "Diagram: " + cur.TitleSV
+		title := "Diagram: " + lowerFirst(cur.TitleSV)
 		if s.fixed["age_group"] == "child" {
 			title = "Diagram: kontakter med barn efter bedömning"
 		} else if s.fixed["age_group"] == Total {
@@ -449,8 +450,18 @@ func (w *pdfWriter) bar(label string, cur, prev *DocTable, dims map[string]strin
 	barW := contentW - 60 - 14
 	y := pdf.GetY()
 	pdf.SetFont("Helvetica", "", 7.5)
-	pdf.SetXY(marginL, y)
-	pdf.CellFormat(58, 6, w.tr(truncate(label, 44)), "", 0, "L", false, 0, "")
+	lines := w.wrap(label, 57)
+	if len(lines) == 1 {
+		pdf.SetXY(marginL, y)
+		pdf.CellFormat(58, 6, lines[0], "", 0, "L", false, 0, "")
+	} else {
+		pdf.SetFont("Helvetica", "", 6.8)
+		lines = w.wrap(label, 57)
+		for i, l := range lines {
+			pdf.SetXY(marginL, y+float64(i)*2.9)
+			pdf.CellFormat(58, 3, l, "", 0, "L", false, 0, "")
+		}
+	}
 	draw := func(t *DocTable, yy float64, c [3]int) {
 		v, ok := value(t, dims)
 		x := marginL + 60
@@ -473,7 +484,7 @@ func (w *pdfWriter) bar(label string, cur, prev *DocTable, dims map[string]strin
 	if prev != nil {
 		draw(prev, y+3.3, [3]int{160, 185, 215})
 	}
-	pdf.SetY(y + 6.5)
+	pdf.SetY(y + max(6.5, float64(len(lines))*2.9+0.8))
 }
 
 func (w *pdfWriter) plan() {
@@ -532,6 +543,15 @@ func (w *pdfWriter) tables() {
 func (w *pdfWriter) table(t *DocTable, newPage bool) {
 	pdf := w.pdf
 	prev := w.r.prev(t.ID, 1)
+	// A two-way table with many more codes across than down (sessions by
+	// kind × 18 districts) does not fit a page's width: it is drawn turned,
+	// the long dimension down.
+	if len(t.Dimensions) == 2 {
+		rows, cols := rowsAndCols(t)
+		if len(cols) > maxPDFColumns && len(rows) < len(cols) {
+			t, prev = turned(t), turned(prev)
+		}
+	}
 	if newPage {
 		w.pdf.AddPage()
 		w.toc = append(w.toc, tocEntry{title: "Tabeller", page: pdf.PageNo()})
@@ -615,8 +635,20 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 		}
 	}
 	rowH := 4.4
+	// Row labels wrap (a cut label loses its meaning: "... mot ersättn…").
+	pdf.SetFont("Helvetica", "B", 7.5)
+	rowLines := map[string][]string{}
+	bodyH := 0.0
+	for _, r := range shownRows {
+		label, _ := w.cat.Label(dimA, r)
+		if r == Total {
+			label = "Totalt"
+		}
+		rowLines[r] = w.wrap(label, labelW-1.5)
+		bodyH += rowH + float64(len(rowLines[r])-1)*3.2
+	}
 	headH := float64(headLines)*3.1 + 1.5
-	need := 12 + headH + float64(len(shownRows))*rowH
+	need := 12 + headH + bodyH
 	if w.cat.MultiChoice(t.ID) {
 		need += 7 // the multiple-choice note
 	}
@@ -658,20 +690,28 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 	pdf.SetXY(x, y+headH)
 	// Rows.
 	for _, r := range shownRows {
-		label, _ := w.cat.Label(dimA, r)
 		style := ""
 		if r == Total {
-			label, style = "Totalt", "B"
+			style = "B"
 		}
 		pdf.SetFont("Helvetica", style, 7.5)
+		lines := rowLines[r]
+		h := rowH + float64(len(lines)-1)*3.2
+		if pdf.GetY()+h > pageBreak {
+			pdf.AddPage()
+		}
 		y := pdf.GetY()
-		pdf.CellFormat(labelW, rowH, w.tr(truncate(label, int(labelW/1.35))), "", 0, "L", false, 0, "")
+		for i, l := range lines {
+			pdf.SetXY(x, y+float64(i)*3.2)
+			pdf.CellFormat(labelW, rowH, l, "", 0, "L", false, 0, "")
+		}
+		pdf.SetXY(x+labelW, y)
 		for _, c := range cs {
 			pdf.CellFormat(c.w, rowH, c.cell(r), "", 0, "R", false, 0, "")
 		}
-		pdf.Ln(-1)
+		pdf.SetXY(x, y+h)
 		pdf.SetDrawColor(215, 215, 215)
-		pdf.Line(x, y+rowH, x+labelW+sumW(cs, func(c col) float64 { return c.w }), y+rowH)
+		pdf.Line(x, y+h, x+labelW+sumW(cs, func(c col) float64 { return c.w }), y+h)
 		pdf.SetDrawColor(0, 0, 0)
 	}
 	pdf.Ln(2)
@@ -717,25 +757,60 @@ func (w *pdfWriter) codebook() {
 				seen[dim+"|"+code] = true
 				sv, en := w.cat.Label(dim, code)
 				dsv, _ := w.cat.DimTitle(dim)
+				// The appendix is where a reader looks a label up: never cut.
+				cells := [][]string{}
+				n := 1
 				for i, s := range []string{dsv, code, sv, en} {
-					w.pdf.CellFormat(cols[i], 3.8, w.tr(truncate(s, int(cols[i]/1.3))), "", 0, "L", false, 0, "")
+					l := w.wrap(s, cols[i]-1.5)
+					cells = append(cells, l)
+					n = max(n, len(l))
 				}
-				w.pdf.Ln(-1)
+				if w.pdf.GetY()+float64(n)*3.4 > pageBreak {
+					w.pdf.AddPage()
+				}
+				x, y := w.pdf.GetXY()
+				for i, l := range cells {
+					for j, line := range l {
+						w.pdf.SetXY(x, y+float64(j)*3.4)
+						w.pdf.CellFormat(cols[i], 3.8, line, "", 0, "L", false, 0, "")
+					}
+					x += cols[i]
+				}
+				w.pdf.SetXY(marginL, y+float64(n)*3.4+0.4)
 			}
 		}
 	}
 }
 
-func truncate(s string, n int) string {
+// maxPDFColumns is the most codes a two-way table shows across a page;
+// a table with more is turned (see table).
+const maxPDFColumns = 10
+
+// turned returns t with its two dimensions swapped (same cells).
+func turned(t *DocTable) *DocTable {
+	if t == nil || len(t.Dimensions) != 2 {
+		return t
+	}
+	c := *t
+	c.Dimensions = []string{t.Dimensions[1], t.Dimensions[0]}
+	return &c
+}
+
+// lowerFirst lower-cases the first letter of a title put after a colon
+// ("Diagram: kontakter efter kanal"), unless it starts an acronym.
+func lowerFirst(s string) string {
 	r := []rune(s)
-	if len(r) <= n {
+	if len(r) < 2 || unicode.IsUpper(r[1]) {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
 }
 
 // wrap breaks s into lines (translated for the PDF's font) that fit width
-// in the current font; a word longer than the width is cut.
+// in the current font; a word longer than the width is split with a
+// hyphen ("människo-exploatering" in a narrow column), never drawn over
+// its neighbour.
 func (w *pdfWriter) wrap(s string, width float64) []string {
 	var lines []string
 	cur := ""
@@ -744,11 +819,29 @@ func (w *pdfWriter) wrap(s string, width float64) []string {
 		if cur != "" {
 			try = cur + " " + word
 		}
-		if w.pdf.GetStringWidth(w.tr(try)) <= width || cur == "" {
+		if w.pdf.GetStringWidth(w.tr(try)) <= width {
 			cur = try
 			continue
 		}
-		lines = append(lines, w.tr(cur))
+		if cur != "" {
+			lines = append(lines, w.tr(cur))
+		}
+		// Split a word wider than the column.
+		for w.pdf.GetStringWidth(w.tr(word)) > width {
+			r := []rune(word)
+			cut := len(r) - 1
+			for cut > 2 && w.pdf.GetStringWidth(w.tr(string(r[:cut])+"-")) > width {
+				cut--
+			}
+			if cut <= 2 {
+				break
+			}
+			if len(r)-cut < 3 && len(r) > 6 { // no "Yrkesverksa-m"
+				cut = len(r) - 3
+			}
+			lines = append(lines, w.tr(string(r[:cut])+"-"))
+			word = string(r[cut:])
+		}
 		cur = word
 	}
 	if cur != "" || len(lines) == 0 {

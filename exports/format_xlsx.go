@@ -109,7 +109,7 @@ func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 			// One dimension: this year and the previous years side by side.
 			dim := t.Dimensions[0]
 			dsv, _ := cat.DimTitle(dim)
-			hdr := []any{dsv, "Code"}
+			hdr := []any{dsv, "Kod"}
 			var shown []*DocTable
 			for n, tt := range tables {
 				if tt != nil {

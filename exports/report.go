@@ -265,6 +265,6 @@ func methodText(k int) []string {
 		fmt.Sprintf("Innan en utgåva lämnas ut kontrolleras varje dolt tal med linjärprogrammering: det minsta och det största värde talet kan ha med allt som är publicerat räknas ut, och skillnaden ska vara minst %d. Ett dolt tal kan alltså inte räknas fram.", k),
 		"\"Kontakter\" räknar möten: samma person som möts tre gånger ger tre kontakter. \"Unika personer\" räknar olika personer med personkod (en nyckel som inte går att vända tillbaka till personen); en person räknas en gång i varje ruta hon eller han förekommer i, så rutorna summerar inte alltid till totalen. Kontakter utan personkod räknas inte som personer.",
 		"Ett tertial (T1 januari–april, T2 maj–augusti, T3 september–december) redovisas i färre och grövre tabeller än helåret, så att det mesta kan visas. Föregående års siffror kommer från den utgåva som lämnades ut då, när en sådan finns.",
-		"En kontakt kan ha flera plattformar, indikatorer, ändamål och insatser; i sådana tabeller kan summan av raderna vara större än totalen. Rader där alla värden är 0 visas inte i PDF:en (de finns i XLSX- och CSV-filerna).",
+		"En kontakt kan ha flera plattformar, kontrollmedel, sårbarheter, riskgrupper, slag av ersättning, ändamål och insatser; i sådana tabeller kan summan av raderna vara större än totalen. Rader där alla värden är 0 visas inte i PDF:en (de finns i XLSX- och CSV-filerna).",
 	}
 }

@@ -77,8 +77,8 @@ func TestPDFIsAReport(t *testing.T) {
 		t.Errorf("summary lacks %q", want)
 	}
 	for _, want := range []string{
-		"Sammanfattning", "Diagram: nyckeltal över åren", "Diagram: Kontakter efter kanal", "Diagram: kontakter efter roll",
-		"Diagram: kontakter med barn efter bedömning", "Diagram: Insatser och hänvisningar",
+		"Sammanfattning", "Diagram: nyckeltal över åren", "Diagram: kontakter efter kanal", "Diagram: kontakter efter roll",
+		"Diagram: kontakter med barn efter bedömning", "Diagram: insatser och hänvisningar",
 		"Orsaksanalys", "Köpare nås främst via KAST.", "Aktivitetsplan", "Ungdomsjouren",
 		"Metod: så räknas och skyddas talen", "k = 5", "Unika personer", "kan alltså inte räknas fram",
 		"Bilaga: kodbok", "Tabeller", "Misstänkt människohandel efter ändamål, kvinnor, män, flickor och pojkar",
@@ -93,6 +93,30 @@ func TestPDFIsAReport(t *testing.T) {
 	if !regexp.MustCompile(`15–17 år\s+(\S+\s+)*\.\.`).MatchString(text) {
 		t.Error("no hidden cell shown as .. in the age × gender table")
 	}
+	// Every chart title is written the same way (it read "Diagram: Kontakter
+	// efter kanal" beside "Diagram: kontakter efter roll").
+	for _, m := range regexp.MustCompile(`Diagram: \p{Lu}\p{Ll}`).FindAllString(text, -1) {
+		t.Errorf("chart title with a capital after the colon: %q", m)
+	}
+	// No label is cut ("... sex mot ersättn…" lost its meaning): long row
+	// labels, chart labels and codebook entries wrap instead.
+	if strings.Contains(text, "…") {
+		for _, l := range strings.Split(text, "\n") {
+			if strings.Contains(l, "…") {
+				t.Errorf("a cut label: %q", strings.TrimSpace(l))
+			}
+		}
+	}
+	// A two-way table much wider than long is turned: the 18 districts of
+	// the sessions table go down the page, each on its own line.
+	if !regexp.MustCompile(`(?m)^\s*Södermalm\s+\d+`).MatchString(pageOf(pages, "Uppsökande pass efter typ och område")) {
+		t.Errorf("sessions by kind × area not turned:\n%s", pageOf(pages, "Uppsökande pass efter typ och område"))
+	}
+	// The method names schema 3's multiple-choice questions, not the old
+	// indicators.
+	if !strings.Contains(flat, "kontrollmedel, sårbarheter, riskgrupper") {
+		t.Error("method page does not name the schema-3 multiple-choice questions")
+	}
 	// A year without data (2024) is left out.
 	if strings.Contains(flat, "2024") {
 		t.Error("a year without data is printed")
@@ -101,6 +125,16 @@ func TestPDFIsAReport(t *testing.T) {
 		t.Errorf("%d pages: the report should be compact", len(pages))
 	}
 	renderPNGs(t, path)
+}
+
+// pageOf returns the first page holding s after the contents.
+func pageOf(pages []string, s string) string {
+	for i, p := range pages {
+		if i > 1 && strings.Contains(p, s) {
+			return p
+		}
+	}
+	return ""
 }
 
 // renderPNGs writes PNG renders of the report's first pages (to
@@ -189,7 +223,7 @@ func TestXLSXSheetsAreSwedish(t *testing.T) {
 	}
 	// Swedish headers with labels, this year beside last year.
 	rows, _ := f.GetRows("Kontakter per kanal")
-	if len(rows) < 6 || rows[4][0] != "Kanal" || rows[4][2] != "2026" || rows[4][3] != "2025" {
+	if len(rows) < 6 || rows[4][0] != "Kanal" || rows[4][1] != "Kod" || rows[4][2] != "2026" || rows[4][3] != "2025" {
 		t.Fatalf("header %v", rows[4])
 	}
 	if rows[5][0] != "Uppsökande gata / Street outreach" || rows[5][2] != "13" || rows[5][3] != "7" {
