@@ -80,6 +80,11 @@ func TestConsoleInBrowser(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		saveContact(t, env, mika, day, map[string]any{"channel": "online", "age_band": "26_35"})
 	}
+	// Contacts last year: the lägesbild shows last year's matrices beside
+	// (below, on a tablet) this year's.
+	for i := 0; i < 6; i++ {
+		saveContact(t, env, mika, strconv.Itoa(year-1)+"-05-04", map[string]any{"channel": "street", "age_band": "26_35"})
+	}
 	// A first release of the year, then three late contacts: the analyst's
 	// release in the browser is revision 2 and shows what changed.
 	_, analystTok := env.User(t, "analys2@stad.se", "analyst", "")
@@ -138,6 +143,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		HiddenCellText      string                       `json:"hiddenCellText"`
 		HiddenExplained     string                       `json:"hiddenExplained"`
 		Tables              int                          `json:"tables"`
+		RoleHeaders         []string                     `json:"roleHeaders"`
+		SessionsHeader      string                       `json:"sessionsHeader"`
+		TabletStacked       bool                         `json:"tabletStacked"`
 		Downloads           map[string]string            `json:"downloads"`
 		FreezeResult        string                       `json:"freezeResult"`
 		AnalysisText        string                       `json:"analysisText"`
@@ -251,6 +259,18 @@ func TestConsoleInBrowser(t *testing.T) {
 	})
 
 	t.Run("analyst: hidden cells, four formats, a release", func(t *testing.T) {
+		// One-way headers said "Kategori | I år | Förra året" whatever the
+		// period; the 18 districts ran across; a tablet squeezed two
+		// matrices side by side, cutting their captions.
+		if want := []string{"Roll", strconv.Itoa(year), strconv.Itoa(year - 1)}; strings.Join(out.RoleHeaders, "|") != strings.Join(want, "|") {
+			t.Errorf("role table headers %q, want %q", out.RoleHeaders, want)
+		}
+		if out.SessionsHeader != "Stadsdel/område" {
+			t.Errorf("sessions by kind × area not turned: first header %q", out.SessionsHeader)
+		}
+		if !out.TabletStacked {
+			t.Error("at 768 px last year's matrix is not below this year's")
+		}
 		if out.HiddenCells == 0 || out.HiddenCellText == "" || !strings.Contains(out.HiddenCellText, "..") || !strings.Contains(out.HiddenExplained, "dolt") || out.Tables < 10 {
 			t.Errorf("hidden %d %q, explained %q, tables %d; page: %s", out.HiddenCells, out.HiddenCellText, out.HiddenExplained, out.Tables, out.LagesbildText)
 		}

@@ -218,6 +218,16 @@ try {
   out.lagesbildText = (await an.textContent("main")).slice(0, 3000);
   out.hiddenExplained = await an.textContent("#hidden-explained");
   out.tables = await an.$$eval("section.lb-table", (l) => l.length);
+  // Headers name the dimension and the periods; a table much wider than
+  // long is turned; on a tablet last year's matrix sits below this year's.
+  out.roleHeaders = await an.$$eval('[data-table="contacts_by_role"] thead th', (l) => l.map((x) => x.textContent));
+  out.sessionsHeader = await an.$eval('[data-table="sessions_by_kind_area"] thead th', (x) => x.textContent).catch(() => "");
+  await an.setViewportSize({ width: 768, height: 1024 });
+  out.tabletStacked = await an.$eval('[data-table="contacts_by_gender_role"] .side', (s) => {
+    const w = s.querySelectorAll(".table-wrap");
+    return w.length === 2 && w[1].getBoundingClientRect().top > w[0].getBoundingClientRect().bottom;
+  }).catch(() => false);
+  await an.setViewportSize({ width: 1280, height: 800 });
   await check(an, "analyst_lagesbild");
   await an.fill("#lb-recipient", "Polisregion Stockholm");
   out.downloads = {};

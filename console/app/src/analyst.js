@@ -20,13 +20,19 @@ async function fetchJSON(ctx, url) {
 }
 
 // The one plain explanation of "..", shown above the tables.
-function hiddenExplanation(k) {
+function hiddenExplanation(k, prevName) {
   return h("div", { class: "info", id: "hidden-explained" },
     h("p", {}, h("strong", {}, t("Vad betyder ”..”? ", "What does “..” mean? ")),
       t(`Ett värde som visas som .. är dolt. Antal från 1 till ${k - 1} döljs, eftersom så få personer kan vara möjliga att känna igen. Ibland döljs också ett större tal, annars skulle det dolda värdet kunna räknas ut från summorna. Noll visas alltid.`,
         `A value shown as .. is hidden. Counts from 1 to ${k - 1} are hidden because so few persons could be recognisable. Sometimes a larger number is hidden too, because otherwise the hidden value could be worked out from the totals. Zero is always shown.`)),
-    h("p", {}, t("Kolumnen ”Förra året” visar samma period ett år tidigare, som den publicerades.", "The column “Last year” shows the same period one year earlier, as it was published.")));
+    h("p", {}, t(`Kolumnen ${prevName} visar samma period ett år tidigare, som den publicerades.`, `The column ${prevName} shows the same period one year earlier, as it was published.`)));
 }
+// A column's name for a period n years before the one shown: its year, or
+// its tertial and year ("T2 2025"), as the PDF and XLSX print it.
+const periodName = (year, tertial, n = 0) => (tertial ? `T${tertial} ${year - n}` : String(year - n));
+// A two-way table with many more codes across than down (sessions by kind
+// × 18 districts) is shown turned, the long dimension down, as in the PDF.
+const MAX_COLUMNS = 10;
 
 // Labels of the lägesbild's dimensions come from the server's table
 // declarations (derived dimensions such as age group or team included).
@@ -63,7 +69,7 @@ function codesOf(cells, dim) {
 }
 function keyOf(dims) { return Object.keys(dims).sort().map((k) => k + "=" + dims[k]).join("&"); }
 
-function renderTable(ctx, tbl, prev) {
+function renderTable(ctx, tbl, prev, period) {
   const title = t(tbl.title_sv, tbl.title_en);
   const prevBy = new Map((prev ? prev.cells : []).map((c) => [keyOf(c.dims), c]));
   const dims = tbl.dimensions;
@@ -74,10 +80,12 @@ function renderTable(ctx, tbl, prev) {
       return h("tr", { class: code === "_total" ? "total" : "" }, h("th", { scope: "row" }, dimLabel(ctx, d, code)), valueCell(c), valueCell(prevBy.get(keyOf(c.dims)), "num prev"));
     });
     return h("section", { class: "lb-table", "data-table": tbl.id },
-      table(title, [t("Kategori", "Category"), t("I år", "This period"), t("Förra året", "Last year")], rows));
+      table(title, [dimName(d), periodName(period.year, period.tertial), periodName(period.year, period.tertial, 1)], rows));
   }
-  // Two dimensions: first down, second across; last year's matrix beside.
-  const [d1, d2] = dims;
+  // Two dimensions: first down, second across (turned when too wide);
+  // last year's matrix beside, or below on a tablet.
+  let [d1, d2] = dims;
+  if (codesOf(tbl.cells, d2).length > MAX_COLUMNS && codesOf(tbl.cells, d1).length < codesOf(tbl.cells, d2).length) [d1, d2] = [d2, d1];
   const cols = codesOf(tbl.cells, d2);
   const matrix = (cells, caption, prevMatrix) => {
     const by = new Map(cells.map((c) => [keyOf(c.dims), c]));
@@ -86,13 +94,14 @@ function renderTable(ctx, tbl, prev) {
         cols.map((c) => valueCell(by.get(keyOf({ [d1]: r, [d2]: c })), prevMatrix ? "num prev" : "num")))));
   };
   const m = h("section", { class: "lb-table wide", "data-table": tbl.id },
-    h("div", { class: "side" }, matrix(tbl.cells, title), prev ? matrix(prev.cells, title + " – " + t("förra året", "last year"), true) : null));
+    h("div", { class: "side" }, matrix(tbl.cells, title + " – " + periodName(period.year, period.tertial)),
+      prev ? matrix(prev.cells, title + " – " + periodName(period.year, period.tertial, 1), true) : null));
   // Wide matrices scroll sideways on a tablet: the scroll area takes focus
   // so that a keyboard can scroll it too.
   m.querySelectorAll(".table-wrap").forEach((w, i) => {
     w.tabIndex = 0;
     w.setAttribute("role", "region");
-    w.setAttribute("aria-label", i === 0 ? title : title + " – " + t("förra året", "last year"));
+    w.setAttribute("aria-label", title + " – " + periodName(period.year, period.tertial, i));
   });
   return m;
 }
@@ -152,13 +161,13 @@ export async function lagesbild(main, ctx) {
   fill(main,
     h("h1", {}, t("Lägesbild", "Situation report"), " ", h("span", { class: "muted small" }, periodText(year, tertial), t(" (utkast)", " (draft)"))),
     picker,
-    hiddenExplanation(doc.k),
+    hiddenExplanation(doc.k, periodName(year, tertial, 1)),
     h("p", {}, t(`${current.length} tabeller, ${hiddenCount} dolda celler. Skyddsgräns k = ${doc.k}.`, `${current.length} tables, ${hiddenCount} hidden cells. Threshold k = ${doc.k}.`)),
     h("section", { class: "card", "aria-labelledby": "dl-h" }, h("h2", { id: "dl-h" }, t("Hämta utkastet", "Download the draft")),
       field(t("Mottagare (sparas i exportloggen)", "Recipient (kept in the export log)"), recipient), h("div", { class: "row" }, dl)),
     freezeForm,
     h("h2", {}, t("Tabeller", "Tables")),
-    ...current.map((x) => renderTable(ctx, x, byId.get(x.id + "_prev"))));
+    ...current.map((x) => renderTable(ctx, x, byId.get(x.id + "_prev"), { year, tertial })));
 }
 
 // ------------------------------------------------------------------ releases
