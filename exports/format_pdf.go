@@ -751,12 +751,18 @@ func (w *pdfWriter) codebook() {
 		for _, c := range t.Cells {
 			for _, dim := range t.Dimensions {
 				code := c.Dims[dim]
-				if code == Total || seen[dim+"|"+code] {
+				if code == Total {
 					continue
 				}
-				seen[dim+"|"+code] = true
 				sv, en := w.cat.Label(dim, code)
 				dsv, _ := w.cat.DimTitle(dim)
+				// Two dimensions that read the same (age band, a child's
+				// age band) are one entry to a reader.
+				if key := dsv + "|" + code + "|" + sv; seen[key] {
+					continue
+				} else {
+					seen[key] = true
+				}
 				// The appendix is where a reader looks a label up: never cut.
 				cells := [][]string{}
 				n := 1

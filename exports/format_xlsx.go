@@ -123,7 +123,7 @@ func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 			notRecorded := false
 			for i, code := range rows {
 				sv, en := cat.Label(dim, code)
-				vals := []any{sv + " / " + en, code}
+				vals := []any{bilingual(sv, en), code}
 				for j, tt := range shown {
 					v := xlsxValue(tt, dims2(tt, code, ""))
 					if j == 0 && v == HiddenMark {
@@ -164,7 +164,7 @@ func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 			f.SetRowHeight(name, next, 45)
 			for i, rr := range rows {
 				sv, en := cat.Label(rowDim, rr)
-				f.SetCellValue(name, cell(1, next+1+i), sv+" / "+en)
+				f.SetCellValue(name, cell(1, next+1+i), bilingual(sv, en))
 				for j, cc := range cols {
 					v := xlsxValue(tt, dims2(tt, rr, cc))
 					if n == 0 && v == HiddenMark {
@@ -220,12 +220,18 @@ func renderXLSX(d *Document, cat *Catalog) ([]byte, error) {
 		for _, c := range t.Cells {
 			for _, dim := range t.Dimensions {
 				code := c.Dims[dim]
-				if seen[dim+"|"+code] || code == Total {
+				if code == Total {
 					continue
 				}
-				seen[dim+"|"+code] = true
 				sv, en := cat.Label(dim, code)
 				dsv, den := cat.DimTitle(dim)
+				// Two dimensions that read the same (age band, a child's
+				// age band) are one entry to a reader.
+				if key := dsv + "|" + code + "|" + sv; seen[key] {
+					continue
+				} else {
+					seen[key] = true
+				}
 				f.SetSheetRow(cb, cell(1, cbRow), &[]any{dsv, den, code, sv, en})
 				cbRow++
 			}
@@ -282,4 +288,13 @@ func orNone(s string) string {
 func cell(col, row int) string {
 	name, _ := excelize.CoordinatesToCellName(col, row)
 	return name
+}
+
+// bilingual is a row label in both languages ("Gatan / Street"), or once
+// when they are the same (a team's name).
+func bilingual(sv, en string) string {
+	if en == "" || en == sv {
+		return sv
+	}
+	return sv + " / " + en
 }

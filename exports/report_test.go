@@ -117,6 +117,20 @@ func TestPDFIsAReport(t *testing.T) {
 	if !strings.Contains(flat, "kontrollmedel, sårbarheter, riskgrupper") {
 		t.Error("method page does not name the schema-3 multiple-choice questions")
 	}
+	// The codebook lists a code once (age band and a child's age band read
+	// the same: "Ålder under_15" was listed twice).
+	if i := strings.Index(text, "Bilaga: kodbok / Appendix: codebook\n"); i >= 0 {
+		seen := map[string]bool{}
+		for _, l := range strings.Split(text[i:], "\n") {
+			f := strings.Join(strings.Fields(l), " ")
+			if f != "" && !strings.HasPrefix(f, "Lägesbild") && seen[f] {
+				t.Errorf("codebook line twice: %q", f)
+			}
+			seen[f] = true
+		}
+	} else {
+		t.Error("no codebook page")
+	}
 	// A year without data (2024) is left out.
 	if strings.Contains(flat, "2024") {
 		t.Error("a year without data is printed")
@@ -228,6 +242,17 @@ func TestXLSXSheetsAreSwedish(t *testing.T) {
 	}
 	if rows[5][0] != "Uppsökande gata / Street outreach" || rows[5][2] != "13" || rows[5][3] != "7" {
 		t.Errorf("street row %v", rows[5])
+	}
+	// A label that reads the same in both languages (a team's name) is
+	// written once, not "Mikamottagningen / Mikamottagningen".
+	rows, _ = f.GetRows("Kontakter per team")
+	for _, r := range rows {
+		if len(r) == 0 {
+			continue
+		}
+		if parts := strings.Split(r[0], " / "); len(parts) == 2 && parts[0] == parts[1] {
+			t.Errorf("label written twice: %q", r[0])
+		}
 	}
 	// The two-way table with its hidden child cell.
 	rows, _ = f.GetRows("Ålder och kön")
