@@ -357,7 +357,7 @@ func tableSpecs(dyn Dynamic) []TableDef {
 			"Tecken på människohandel och utnyttjande: hur de utsatta kontrolleras (skuld, hot, våld, id-handlingar, tredje part).", []string{"control"}, nil),
 		c("contacts_by_vulnerability", "Kontakter efter sårbarhet", "Contacts by vulnerability",
 			"Utsatthet som gör människor sårbara för utnyttjande, och Mikamottagningens målgrupper (eget missbruk, tidigare övergrepp, sex som självskada).", []string{"vulnerability"}, nil),
-		c("sellers_by_compensation_age_group", "Säljare av sex efter ersättning och barn/vuxen", "Persons selling sex by what was given for sex, child/adult",
+		c("sellers_by_compensation_age_group", "Kontakter med säljare av sex efter ersättning och barn/vuxen", "Contacts with persons selling sex by what was given for sex, child/adult",
 			"Sex mot ersättning: pengar, droger, sovplats eller saker, för barn och vuxna.", []string{"compensation", "age_group"}, map[string]string{"role": "sells_sex"}),
 		{ID: "child_followups_by_decision", TitleSV: "Uppföljningar av barn efter beslut", TitleEN: "Child follow-ups by decision",
 			Why:  "Barn först: varje barn som visar tecken på utnyttjande följs upp; vad som beslutades.",
