@@ -237,9 +237,9 @@ func (w *pdfWriter) summary() {
 			n := w.d.Period.Year - years[i]
 			s := HiddenMark
 			if ok[n] {
-				s = fmt.Sprint(vals[n])
+				s = countText(vals[n])
 			}
-			w.pdf.CellFormat(22, 5.5, s, "B", 0, "R", false, 0, "")
+			w.pdf.CellFormat(22, 5.5, w.tr(s), "B", 0, "R", false, 0, "")
 		}
 		w.pdf.Ln(-1)
 	}
@@ -288,7 +288,7 @@ func (w *pdfWriter) lineChart() {
 		y := y0 + ch - ch*float64(i)/4
 		pdf.Line(x0, y, x0+cw, y)
 		pdf.SetXY(x0-12, y-2)
-		pdf.CellFormat(10, 4, fmt.Sprint(top*i/4), "", 0, "R", false, 0, "")
+		pdf.CellFormat(10, 4, w.tr(countText(top*i/4)), "", 0, "R", false, 0, "")
 	}
 	xOf := func(n int) float64 { // n years back
 		if len(years) == 1 {
@@ -478,7 +478,7 @@ func (w *pdfWriter) bar(label string, cur, prev *DocTable, dims map[string]strin
 			pdf.Rect(x, yy, bw, 2.4, "F")
 		}
 		pdf.SetXY(x+bw+1, yy-0.8)
-		pdf.CellFormat(14, 3.8, fmt.Sprint(v), "", 0, "L", false, 0, "")
+		pdf.CellFormat(14, 3.8, w.tr(countText(v)), "", 0, "L", false, 0, "")
 	}
 	draw(cur, y+0.6, palette[0])
 	if prev != nil {
@@ -707,7 +707,7 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 		}
 		pdf.SetXY(x+labelW, y)
 		for _, c := range cs {
-			pdf.CellFormat(c.w, rowH, c.cell(r), "", 0, "R", false, 0, "")
+			pdf.CellFormat(c.w, rowH, w.tr(c.cell(r)), "", 0, "R", false, 0, "")
 		}
 		pdf.SetXY(x, y+h)
 		pdf.SetDrawColor(215, 215, 215)

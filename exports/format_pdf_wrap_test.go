@@ -39,3 +39,13 @@ func TestWrapNeverDrawsWiderThanTheColumn(t *testing.T) {
 		})
 	}
 }
+
+// TestCountText: counts read the Swedish way in the report, thousands set
+// apart by a no-break space (3000 read as a year beside 2026).
+func TestCountText(t *testing.T) {
+	for v, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1\u00a0000", 12345: "12\u00a0345", 1234567: "1\u00a0234\u00a0567", -1200: "-1\u00a0200"} {
+		if got := countText(v); got != want {
+			t.Errorf("countText(%d) = %q, want %q", v, got, want)
+		}
+	}
+}

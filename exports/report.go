@@ -2,6 +2,7 @@ package exports
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -92,13 +93,32 @@ func value(t *DocTable, dims map[string]string) (v int, ok bool) {
 	return 0, false
 }
 
+// countText writes a count the Swedish way, thousands set apart by a
+// no-break space: 12 345.
+func countText(v int) string {
+	digits := strconv.Itoa(v)
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString("\u00a0")
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // cellText is how a cell reads in a table: its number, or ".." when hidden.
 func cellText(t *DocTable, dims map[string]string) string {
 	if t == nil {
 		return ""
 	}
 	if v, ok := value(t, dims); ok {
-		return fmt.Sprint(v)
+		return countText(v)
 	}
 	for _, c := range t.Cells {
 		if disclosureKey(c.Dims) == disclosureKey(dims) {
@@ -195,15 +215,15 @@ func (r *report) Summary() []string {
 		case !ok[0]:
 			out = append(out, fmt.Sprintf("%s under %s redovisas inte: de är så få att talet är dolt (..).", subject, r.periodName(0)))
 		case ok[1] && vals[1] < vals[0]:
-			out = append(out, fmt.Sprintf("%s ökade från %d under %s till %d under %s.", subject, vals[1], r.periodName(1), vals[0], r.periodName(0)))
+			out = append(out, fmt.Sprintf("%s ökade från %s under %s till %s under %s.", subject, countText(vals[1]), r.periodName(1), countText(vals[0]), r.periodName(0)))
 		case ok[1] && vals[1] > vals[0]:
-			out = append(out, fmt.Sprintf("%s minskade från %d under %s till %d under %s.", subject, vals[1], r.periodName(1), vals[0], r.periodName(0)))
+			out = append(out, fmt.Sprintf("%s minskade från %s under %s till %s under %s.", subject, countText(vals[1]), r.periodName(1), countText(vals[0]), r.periodName(0)))
 		case ok[1] && vals[0] == 0:
 			out = append(out, fmt.Sprintf("Inga %s under %s, inte heller under %s.", k.what, r.periodName(0), r.periodName(1)))
 		case ok[1]:
-			out = append(out, fmt.Sprintf("%s var %d under %s, lika många som under %s.", subject, vals[0], r.periodName(0), r.periodName(1)))
+			out = append(out, fmt.Sprintf("%s var %s under %s, lika många som under %s.", subject, countText(vals[0]), r.periodName(0), r.periodName(1)))
 		default:
-			out = append(out, fmt.Sprintf("%s var %d under %s.", subject, vals[0], r.periodName(0)))
+			out = append(out, fmt.Sprintf("%s var %s under %s.", subject, countText(vals[0]), r.periodName(0)))
 		}
 	}
 	return out
