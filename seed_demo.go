@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"uppsok/followups"
 	"uppsok/privacy"
 	"uppsok/server"
 	"uppsok/taxonomy"
@@ -99,11 +100,14 @@ func seedDemo(app core.App, hasher *privacy.Hasher, year, nContacts int) (int, e
 			return fmt.Errorf("analyst: %w", err)
 		}
 		workersByTeam := map[string][]string{}
+		leadByTeam := map[string]string{}
 		for _, t := range teams {
 			code := t.GetString("code")
-			if _, err := newUser("lead."+code+"@demo.uppsok.se", "Ledare "+t.GetString("name"), "lead", t.Id); err != nil {
+			lead, err := newUser("lead."+code+"@demo.uppsok.se", "Ledare "+t.GetString("name"), "lead", t.Id)
+			if err != nil {
 				return fmt.Errorf("lead: %w", err)
 			}
+			leadByTeam[t.Id] = lead.Id
 			for i := 1; i <= 2; i++ {
 				email := fmt.Sprintf("worker.%s@demo.uppsok.se", code)
 				if i == 2 {
@@ -221,7 +225,51 @@ func seedDemo(app core.App, hasher *privacy.Hasher, year, nContacts int) (int, e
 			}
 			count++
 		}
-		return nil
+		return settleFollowUps(tx, rng, leadByTeam)
 	})
 	return count, err
+}
+
+// settleFollowUps gives the demo's child follow-ups the state a team's
+// real list has: the child rule raised each one when its contact was saved
+// (here, all at once today), so each gets the due date it would have had
+// when raised; those older than two weeks were decided a few days after
+// the contact by the team's lead, those of the last two weeks are open or
+// in progress. A lead opening the demo sees a list with real deadlines.
+func settleFollowUps(tx core.App, rng *rand.Rand, leadByTeam map[string]string) error {
+	fus, err := tx.FindAllRecords(followups.Collection)
+	if err != nil {
+		return fmt.Errorf("follow-ups: %w", err)
+	}
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		loc = time.UTC
+	}
+	today := time.Now().In(loc)
+	decisions := []string{"report_of_concern_made", "report_of_concern_made", "report_of_concern_made", "referred_social_services",
+		"already_known", "already_known", "referred_barnahus", "police_report_made", "referred_rk_barn", "no_action"}
+	for _, fu := range fus {
+		day, err := time.ParseInLocation(time.DateOnly, fu.GetString("occurred_on"), loc)
+		if err != nil {
+			continue
+		}
+		fu.Set("due_on", followups.DueOn(fu.GetString("age_band"), day, loc))
+		switch age := today.Sub(day); {
+		case age > 14*24*time.Hour:
+			decided := day.AddDate(0, 0, rng.IntN(5))
+			if decided.After(today) {
+				decided = today
+			}
+			fu.Set("status", followups.StatusDone)
+			fu.Set("decision", decisions[rng.IntN(len(decisions))])
+			fu.Set("decided_on", decided.Format(time.DateOnly))
+			fu.Set("decided_by", leadByTeam[fu.GetString("team")])
+		case age > 3*24*time.Hour && rng.IntN(2) == 0:
+			fu.Set("status", followups.StatusInProgress)
+		}
+		if err := tx.Save(fu); err != nil {
+			return fmt.Errorf("follow-up: %w", err)
+		}
+	}
+	return nil
 }
