@@ -133,7 +133,9 @@ func (s *preparedWrite) bind(data map[string]any) bool {
 }
 
 // save creates or updates rec through the app's model hook chains, as
-// SaveNoValidateWithContext would, writing it with a prepared statement.
+// SaveWithContext would (the validate chains included, PocketBase's own
+// field validators left out: see validateHooks), writing it with a
+// prepared statement.
 func (w *pushWriter) save(ctx context.Context, rec *core.Record) error {
 	if rec.IsNew() {
 		return w.create(ctx, rec)
