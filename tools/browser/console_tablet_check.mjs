@@ -140,6 +140,9 @@ try {
   await signIn(ad, spec.admin);
   out.adminOpenDrawn = await count(ad, "#open-followups > li");
   await ad.selectOption("#fu-team", spec.otherTeam);
+  // The filtered list is a new render: wait for it, not for the old one
+  // (on a busy machine the old screen was read while the new one drew).
+  await ad.evaluate(() => { const m = document.querySelector("main"); if (m) delete m.dataset.ready; });
   await ad.click("#fu-team-form button[type=submit]");
   await ad.waitForFunction(() => location.hash.includes("team=") && document.querySelector("main[data-ready]"), null, { timeout: T });
   await ad.waitForSelector("main[data-ready]", { timeout: T });
