@@ -168,7 +168,9 @@ async function route() {
   const allowed = screens.filter((s) => s.roles.includes(r));
   let screen = allowed.find((s) => s.name === name);
   if (!screen) {
-    location.replace("#/" + startScreen(r));
+    // replaceState, not location.replace: no hashchange, so the start
+    // screen is drawn once (a second route drew it again, under the first).
+    history.replaceState(null, "", "#/" + startScreen(r));
     screen = allowed.find((s) => s.name === startScreen(r));
   }
   // Open follow-ups are counted in the menu, so a lead sees them from any screen.
