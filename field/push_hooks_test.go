@@ -52,11 +52,7 @@ onRecordAfterCreateSuccess((e) => { e.next(); e.app.store().set("js:followup:" +
 // tombstone) have done their part. It guards any faster push path: a path
 // around PocketBase's save that forgot a hook chain fails here.
 func TestPushFiresEveryRecordHook(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "marks.pb.js"), []byte(jsHooks), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := testenv.NewWith(t, testenv.Options{HooksDir: dir})
+	env := envWithJSHook(t, "marks.pb.js", jsHooks)
 	team := env.TeamID(t, "mika")
 	_, tok := env.Device(t, team, "Platta")
 	first := pull(t, env, tok, 0)
@@ -193,11 +189,7 @@ onRecordAfterCreateSuccess((e) => { e.app.store().set("js:afterCreateSuccess:" +
 // the after-error hooks (not the after-success ones) fire for the records
 // the push had written before the refusal.
 func TestPushFiresModelHooksAndErrorHooks(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "refuse.pb.js"), []byte(failingHook), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := testenv.NewWith(t, testenv.Options{HooksDir: dir})
+	env := envWithJSHook(t, "refuse.pb.js", failingHook)
 	team := env.TeamID(t, "mika")
 	_, tok := env.Device(t, team, "Platta")
 	first := pull(t, env, tok, 0)
@@ -286,4 +278,15 @@ func TestPushFiresModelHooksAndErrorHooks(t *testing.T) {
 	if cursorAfter, _, _ := field.CurrentCursor(env.Core.DB()); cursorAfter != cursorBefore {
 		t.Errorf("cursor moved from %d to %d by a failed push", cursorBefore, cursorAfter)
 	}
+}
+
+// envWithJSHook starts the app with one JS hook file in its pb_hooks
+// directory, as a municipality would add it.
+func envWithJSHook(t *testing.T, name, js string) *testenv.Env {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return testenv.NewWith(t, testenv.Options{HooksDir: dir})
 }

@@ -1,8 +1,6 @@
 package field_test
 
 import (
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -10,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"uppsok/field"
-	"uppsok/internal/testenv"
 )
 
 // TestFailedPushRollsBackUpdatesAndCountsHooksOnce pushes, in one push,
@@ -22,11 +19,7 @@ import (
 // push without the refused contact then fires each after-success hook
 // exactly once and stores everything.
 func TestFailedPushRollsBackUpdatesAndCountsHooksOnce(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "refuse.pb.js"), []byte(failingHook), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := testenv.NewWith(t, testenv.Options{HooksDir: dir})
+	env := envWithJSHook(t, "refuse.pb.js", failingHook)
 	team := env.TeamID(t, "mika")
 	_, tok := env.Device(t, team, "Platta")
 
