@@ -144,26 +144,40 @@ func replay(e *core.RequestEvent, stored *storedResponse, hash string) error {
 // decodePush parses a push body into a plan. Structural errors (not JSON,
 // wrong shape) fail the push with 400; problems with single records are
 // recorded in the plan's rejected list.
-func decodePush(body []byte) (*pushPlan, error) {
+func decodePush(body []byte) (*pushPlan, error) { return decodePushWith(body, true) }
+
+// decodePushWith is decodePush; quick says whether the quick decoder
+// (push_decode.go) may read the body, or only encoding/json (for the tests
+// that compare the two).
+func decodePushWith(body []byte, quick bool) (*pushPlan, error) {
 	var pb pushBody
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&pb); err != nil {
-		return nil, apis.NewBadRequestError("Ogiltig JSON i synken. / Malformed push JSON.", nil)
-	}
-	if dec.More() {
-		return nil, apis.NewBadRequestError("Oväntat innehåll efter JSON. / Unexpected data after the JSON body.", nil)
-	}
-	if len(pb.Changes) == 0 || isNull(pb.Changes) {
-		return nil, apis.NewBadRequestError("Synken saknar changes. / The push has no changes.", nil)
-	}
-	// Every table decoded in one pass; when that fails, table by table, to
-	// name the table with the wrong shape.
 	var changes map[string]json.RawMessage
-	tables := map[string]rawTableChanges{}
-	if json.Unmarshal(pb.Changes, &tables) != nil {
-		tables = nil
-		if err := json.Unmarshal(pb.Changes, &changes); err != nil {
+	var tables map[string]rawTableChanges
+	q, ok := quickPush{}, false
+	if quick {
+		q, ok = quickSplitPush(body)
+	}
+	if ok {
+		pb.Changes, pb.LastPulledAt, tables = q.changes, q.lastPulledAt, q.tables
+	} else {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err := dec.Decode(&pb); err != nil {
 			return nil, apis.NewBadRequestError("Ogiltig JSON i synken. / Malformed push JSON.", nil)
+		}
+		if dec.More() {
+			return nil, apis.NewBadRequestError("Oväntat innehåll efter JSON. / Unexpected data after the JSON body.", nil)
+		}
+		if len(pb.Changes) == 0 || isNull(pb.Changes) {
+			return nil, apis.NewBadRequestError("Synken saknar changes. / The push has no changes.", nil)
+		}
+		// Every table decoded in one pass; when that fails, table by table, to
+		// name the table with the wrong shape.
+		tables = map[string]rawTableChanges{}
+		if json.Unmarshal(pb.Changes, &tables) != nil {
+			tables = nil
+			if err := json.Unmarshal(pb.Changes, &changes); err != nil {
+				return nil, apis.NewBadRequestError("Ogiltig JSON i synken. / Malformed push JSON.", nil)
+			}
 		}
 	}
 	plan := &pushPlan{
@@ -218,10 +232,13 @@ func decodePush(body []byte) (*pushPlan, error) {
 		// upsert; a delete of the same id wins over its upserts.
 		seen := map[string]int{}
 		for _, raw := range append(tc.Created, tc.Updated...) {
-			var rec map[string]json.RawMessage
-			if err := json.Unmarshal(raw, &rec); err != nil {
-				plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
-				continue
+			rec, ok := quickRecord(raw)
+			if !ok {
+				rec = nil
+				if err := json.Unmarshal(raw, &rec); err != nil {
+					plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
+					continue
+				}
 			}
 			id, ok := jsonString(rec["id"])
 			if !ok || !uuidV4.MatchString(id) {

@@ -1,0 +1,85 @@
+package field
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// FuzzQuickDecodePush checks the quick push decoder (push_decode.go)
+// against encoding/json: for every body, decodePush with and without it
+// gives the same plan, or the same error (status and message), and what
+// the quick scanner accepts is valid JSON.
+func FuzzQuickDecodePush(f *testing.F) {
+	const id = "0b7e9a52-1c1f-4c9e-9f0e-3b8a4f6d2c11"
+	seeds := []string{
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `","channel":"street","platforms":"[\"kik\"]","notes":"ring 070-123 45 67"}],"updated":[],"deleted":[]}},"last_pulled_at":5}`,
+		` {"changes" : {"contacts":{"created":[ {"id":"` + id + `", "a\u0062":1, "ab":2} ]}} , "x":[1,{"y":null}]} `,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `"}],"Created":[]}}}`,
+		`{"Changes":{"contacts":{"created":[{"id":"` + id + `"}]}}}`,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `"}]}},"changes":{}}`,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `"}]},"contacts":{}}}`,
+		`{"changes":{"contacts":{"created":null,"deleted":["` + id + `",1,null]}},"last_pulled_at":null}`,
+		`{"changes":{"contacts":{"created":[[],{},null,"s",1,-0.5e+3,true,false]}}}`,
+		`{"changes":{"contacts":{"updated":[{"id":"` + id + `","id":"x"},{"\u00e5":"\ud800","id":"` + id + `"}]}}}`,
+		`{"changes":{"teams":{"created":[{"id":"t"}]}}}`,
+		`{"changes":{}}`, `{"changes":null}`, `{"changes":[]}`, `{}`, `[]`, `{`, `{"changes":{}} x`, `{"changes":{}}]`,
+		`{"changes":{"contacts":{"created":{}}}}`, `{"changes":{"contacts":[]}}`, `{"changes":{"contacts":null}}`,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `","n":01}]}}}`,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `","s":"a` + "\x01" + `"}]}}}`,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `","s":"\x"}]}}}`,
+		`{"changes":{"contacts":{"created":[{"id":"` + id + `","s":"` + "\xff" + `"}]}}}`,
+		`{"changes":{"contacts":{"created":[]}},"last_pulled_at":"5"}`,
+		`{"changes":{"contacts":{"created":[]}},"last_pulled_at":1e3}`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, ok := quickSplitPush(body); ok && !json.Valid(body) {
+			t.Fatalf("quick decoder accepted invalid JSON %q", body)
+		}
+		quick, qerr := decodePushWith(body, true)
+		slow, serr := decodePushWith(body, false)
+		if (qerr == nil) != (serr == nil) {
+			t.Fatalf("%q: quick error %v, encoding/json error %v", body, qerr, serr)
+		}
+		if qerr != nil {
+			var qa, sa *router.ApiError
+			if !errors.As(qerr, &qa) || !errors.As(serr, &sa) || qa.Status != sa.Status || qa.Message != sa.Message {
+				t.Fatalf("%q: quick error %v, encoding/json error %v", body, qerr, serr)
+			}
+			return
+		}
+		if !reflect.DeepEqual(quick, slow) {
+			t.Fatalf("%q: quick plan\n%+v\nencoding/json plan\n%+v", body, quick, slow)
+		}
+	})
+}
+
+// FuzzQuickRecord checks that a record the quick decoder splits decodes to
+// the same map with encoding/json.
+func FuzzQuickRecord(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1,"a":2}`, `{"\u0061":"x","b":[1,{"c":"d"}]}`, `{"a":"\xff"}`, ` {"a":1}`, `{"a":1} `, `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		if !json.Valid(v) {
+			return // the quick decoder only splits records it has checked
+		}
+		got, ok := quickRecord(v)
+		if !ok {
+			return
+		}
+		var want map[string]json.RawMessage
+		if err := json.Unmarshal(v, &want); err != nil {
+			t.Fatalf("quickRecord(%q) accepted what encoding/json refuses: %v", v, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("quickRecord(%q) = %q, want %q", v, got, want)
+		}
+	})
+}
