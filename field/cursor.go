@@ -97,7 +97,7 @@ func registerCursorHooks(app core.App, now func() time.Time) {
 			if err != nil {
 				return apierr.Internal(err)
 			}
-			e.Record.Set(cursorField, seq)
+			setCursor(e.Record, seq)
 			return e.Next()
 		})
 	}
@@ -128,6 +128,19 @@ func registerCursorHooks(app core.App, now func() time.Time) {
 			return nil
 		})
 	})
+}
+
+// setCursor stores seq in the record's cursor field as Record.Set does,
+// with the field's own setter found by name (Record.Set asks every field of
+// the collection for a setter, once per saved record).
+func setCursor(r *core.Record, seq int64) {
+	if f, ok := r.Collection().Fields.GetByName(cursorField).(core.SetterFinder); ok {
+		if set := f.FindSetter(cursorField); set != nil {
+			set(r, seq)
+			return
+		}
+	}
+	r.Set(cursorField, seq)
 }
 
 // PruneTombstones removes tombstones older than keep and moves the cursor

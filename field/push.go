@@ -292,25 +292,32 @@ func rawID(raw json.RawMessage) string {
 	return safeColumnName(string(raw))
 }
 
-// loadExisting finds the records and tombstones the server holds for ids.
+// loadExisting finds the records and tombstones the server holds for ids:
+// each with one query that takes the ids as one JSON parameter (a list of
+// 500 bound parameters was built, rewritten and parsed again per push).
 func loadExisting(txApp core.App, t *table, ids []string) (map[string]*existing, error) {
 	out := map[string]*existing{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	recs, err := txApp.FindRecordsByIds(t.collection, ids)
+	col, err := txApp.FindCachedCollectionByNameOrId(t.collection)
 	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", t.collection, err)
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", t.collection, err)
+	}
+	inIDs := dbx.NewExp("[[id]] IN (SELECT value FROM json_each({:ids}))", dbx.Params{"ids": string(idsJSON)})
+	var recs []*core.Record
+	if err := txApp.RecordQuery(col).AndWhere(inIDs).All(&recs); err != nil {
 		return nil, fmt.Errorf("load %s: %w", t.collection, err)
 	}
 	for _, r := range recs {
 		out[r.Id] = &existing{record: r}
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	var tombs []string
-	err = txApp.DB().Select("id").From("_uppsok_tombstones").Where(dbx.In("id", args...)).Column(&tombs)
+	err = txApp.DB().Select("id").From("_uppsok_tombstones").Where(inIDs).Column(&tombs)
 	if err != nil {
 		return nil, fmt.Errorf("load tombstones: %w", err)
 	}

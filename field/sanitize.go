@@ -37,7 +37,7 @@ var languageRe = regexp.MustCompile(`^[a-z]{2}$`)
 // (legacy.go). today is the date (Stockholm) that no date may pass.
 func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, stored storedRecord, today string) *cleanRecord {
 	isNew := stored == nil
-	c := &cleanRecord{values: map[string]any{}, relations: map[string]string{}}
+	c := &cleanRecord{values: make(map[string]any, len(t.columns)), relations: make(map[string]string, 4)}
 	report := func(col string) { c.sanitized = append(c.sanitized, col) }
 
 	for _, col := range t.columns {
@@ -116,10 +116,10 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, store
 		}
 	}
 
-	handled := map[string]bool{}
-	for _, col := range t.columns {
+	var handled map[string]bool
+	for _, col := range t.legacyColumns() {
 		v, present := raw[col.wire]
-		if !col.legacy() || !present || isNull(v) {
+		if !present || isNull(v) {
 			continue
 		}
 		open := map[string]bool{}
@@ -132,6 +132,9 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, store
 		if len(open) == 0 {
 			continue // the client sent the schema-3 columns: they win
 		}
+		if handled == nil {
+			handled = map[string]bool{}
+		}
 		handled[col.wire] = true
 		if !applyLegacy(c, col, v, stored, open) {
 			report(col.wire)
@@ -143,8 +146,9 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, store
 	}
 
 	var unknown []string
+	known := t.columnSet(version)
 	for k := range raw {
-		if !t.hasColumn(k, version) && !handled[k] && !serverOwned[k] {
+		if !known[k] && !handled[k] && !serverOwned[k] {
 			unknown = append(unknown, k)
 		}
 	}

@@ -3,6 +3,7 @@ package field
 import (
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/pocketbase/dbx"
 
@@ -65,6 +66,11 @@ type table struct {
 	// childRule: saving a record may raise a child follow-up (package
 	// followups); the push reply lists those records in followups_raised.
 	childRule bool
+
+	// setsOnce computes sets and legacy (columnSet, legacyColumns).
+	setsOnce sync.Once
+	sets     map[int]map[string]bool
+	legacy   []column
 }
 
 // colKind tells how a wire column is decoded, sanitised and encoded.
@@ -216,6 +222,45 @@ func (t *table) hasColumn(name string, v int) bool {
 		}
 	}
 	return false
+}
+
+// columnSet returns the set of t's wire column names for a client of schema
+// version v (hasColumn for every name), computed once per table and
+// version.
+func (t *table) columnSet(v int) map[string]bool {
+	t.setsOnce.Do(func() {
+		t.sets = map[int]map[string]bool{}
+		for ver := MinSchemaVersion; ver <= MaxSchemaVersion; ver++ {
+			set := map[string]bool{}
+			for _, c := range t.columns {
+				if c.in(ver) {
+					set[c.wire] = true
+				}
+			}
+			t.sets[ver] = set
+		}
+		for _, c := range t.columns {
+			if c.legacy() {
+				t.legacy = append(t.legacy, c)
+			}
+		}
+	})
+	if set, ok := t.sets[v]; ok {
+		return set
+	}
+	set := map[string]bool{}
+	for _, c := range t.columns {
+		if c.in(v) {
+			set[c.wire] = true
+		}
+	}
+	return set
+}
+
+// legacyColumns returns t's legacy columns (legacy.go), in order.
+func (t *table) legacyColumns() []column {
+	t.columnSet(MaxSchemaVersion)
+	return t.legacy
 }
 
 // childRuleTable is the table whose records raise child follow-ups.
