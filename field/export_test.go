@@ -47,3 +47,7 @@ func PushOrder() []string {
 	}
 	return out
 }
+
+// AutodateLastKnownKey is the key under which the push primes a created
+// record's autodates (push_fast.go).
+const AutodateLastKnownKey = autodateLastKnownKey

@@ -92,6 +92,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 
 	registerCursorHooks(app, cfg.Now)
 	registerPushValidated(app)
+	registerPushAutodates(app)
 	registerDeviceDeletions(app, cfg.Now)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -91,7 +91,7 @@ func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash stri
 			return err
 		}
 		raised := &followups.Raised{}
-		pt.ctx = followups.WithRaised(withSeqBlock(context.Background(), block), raised)
+		pt.ctx = followups.WithRaised(withSeqBlock(context.WithValue(context.Background(), pushSaveKey{}, true), block), raised)
 		for _, t := range pushOrder {
 			if err := pt.upsertAll(t); err != nil {
 				return err
