@@ -354,7 +354,15 @@ func (pt *pushTx) deleteAll(t *table) error {
 // "field+" each time), which was a large share of a push's time. A cached
 // setter is the very function Record.Set would call, so the stored value
 // is normalised exactly as before.
-type fieldSetters map[string]func(*core.Record, any)
+type fieldSetters map[string]fieldSetter
+
+// fieldSetter sets one field: raw stores a value the sanitiser made that
+// is already in the form the field's setter stores (rawSetter), or reports
+// false; set is the field's own setter.
+type fieldSetter struct {
+	raw func(*core.Record, any) bool
+	set func(*core.Record, any)
+}
 
 func newFieldSetters(col *core.Collection) fieldSetters {
 	out := fieldSetters{}
@@ -363,25 +371,109 @@ func newFieldSetters(col *core.Collection) fieldSetters {
 		if _, done := out[name]; done {
 			continue
 		}
+		fs := fieldSetter{raw: rawSetter(f)}
 		if sf, ok := f.(core.SetterFinder); ok {
 			if setter := sf.FindSetter(name); setter != nil {
-				out[name] = setter
+				fs.set = setter
+				out[name] = fs
 				continue
 			}
 		}
-		out[name] = func(r *core.Record, v any) {
+		fs.set = func(r *core.Record, v any) {
 			v, _ = f.PrepareValue(r, v)
 			r.SetRaw(name, v)
 		}
+		out[name] = fs
 	}
 	return out
 }
 
+// rawSetter returns, for the kinds of field the sanitiser fills, a
+// function that stores a value with SetRaw when the field's setter would
+// store that very value (PocketBase v0.39: a text field stores
+// cast.ToString, a number cast.ToFloat64, a bool cast.ToBool, a select
+// list.ToUniqueStringSlice, its last element when single), and reports
+// false for any other value, which then goes through the setter.
+// TestRawSettersMatchPocketBase compares the two for every kind.
+func rawSetter(f core.Field) func(*core.Record, any) bool {
+	name := f.GetName()
+	switch f := f.(type) {
+	case *core.TextField:
+		if name == core.FieldNameId {
+			return nil
+		}
+		return func(r *core.Record, v any) bool {
+			s, ok := v.(string)
+			if ok {
+				r.SetRaw(name, s)
+			}
+			return ok
+		}
+	case *core.NumberField:
+		return func(r *core.Record, v any) bool {
+			n, ok := v.(int)
+			if ok {
+				r.SetRaw(name, float64(n))
+			}
+			return ok
+		}
+	case *core.BoolField:
+		return func(r *core.Record, v any) bool {
+			b, ok := v.(bool)
+			if ok {
+				r.SetRaw(name, b)
+			}
+			return ok
+		}
+	case *core.SelectField:
+		multiple := f.IsMultiple()
+		return func(r *core.Record, v any) bool {
+			switch v := v.(type) {
+			case string:
+				// A string with "[" would be read as a JSON list.
+				if multiple || strings.Contains(v, "[") {
+					return false
+				}
+				r.SetRaw(name, v)
+				return true
+			case []string:
+				if !multiple || v == nil || !nonzeroUnique(v) {
+					return false
+				}
+				r.SetRaw(name, v)
+				return true
+			}
+			return false
+		}
+	}
+	return nil
+}
+
+// nonzeroUnique reports whether a list has no empty and no repeated string
+// (list.NonzeroUniques would return it unchanged).
+func nonzeroUnique(v []string) bool {
+	for i, s := range v {
+		if s == "" {
+			return false
+		}
+		for _, o := range v[:i] {
+			if o == s {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // set stores value in the record's field key as Record.Set does.
 func (s fieldSetters) set(r *core.Record, key string, value any) {
-	if setter, ok := s[key]; ok {
-		setter(r, value)
+	fs, ok := s[key]
+	if !ok {
+		r.Set(key, value)
 		return
 	}
-	r.Set(key, value)
+	if fs.raw != nil && fs.raw(r, value) {
+		return
+	}
+	fs.set(r, value)
 }
