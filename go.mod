@@ -14,6 +14,8 @@ require (
 	gonum.org/v1/gonum v0.17.0
 )
 
+require github.com/klauspost/compress v1.20.4
+
 require (
 	github.com/asaskevich/govalidator v0.0.0-20230301143203-a9d515a09cc2 // indirect
 	github.com/disintegration/imaging v1.6.2 // indirect

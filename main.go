@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/pocketbase/pocketbase"
@@ -57,9 +58,33 @@ func main() {
 	app.RootCmd.AddCommand(cards.Command(app, func() *cards.Service { return up.Cards }))
 	app.RootCmd.AddCommand(gallring.Command(app, func() gallring.Config { return up.Gallring }))
 
-	if err := app.Start(); err != nil {
+	stopProfile := startCPUProfile(os.Getenv("UPPSOK_CPU_PROFILE"))
+	err = app.Start()
+	stopProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+}
+
+// startCPUProfile writes a CPU profile of the whole process to path (when
+// set) until the returned function is called: scripts/bench.sh uses it to
+// show where the server's time goes during the tablet burst. It is for
+// measuring with synthetic data; a profile holds no record values.
+func startCPUProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatalf("UPPSOK_CPU_PROFILE: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatalf("UPPSOK_CPU_PROFILE: %v", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
 

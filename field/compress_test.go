@@ -36,6 +36,13 @@ func TestPullCompression(t *testing.T) {
 	if enc := h.Get("Content-Encoding"); enc != "" {
 		t.Fatalf("plain pull has Content-Encoding %q", enc)
 	}
+	if v := h.Get("Vary"); v != "Accept-Encoding" {
+		t.Errorf("pull has Vary %q, want Accept-Encoding (a cache must not mix the two)", v)
+	}
+	// gzip;q=0 is a refusal of gzip.
+	if _, refused, h := env.Do(t, "GET", path, tok, nil, map[string]string{"Accept-Encoding": "gzip;q=0, identity"}); h.Get("Content-Encoding") != "" || !bytes.Equal(refused, plain) {
+		t.Fatalf("gzip;q=0 pull: Content-Encoding %q", h.Get("Content-Encoding"))
+	}
 
 	status, packed, h := env.Do(t, "GET", path, tok, nil, map[string]string{"Accept-Encoding": "gzip"})
 	if status != http.StatusOK {

@@ -140,7 +140,7 @@ func TestConcurrentDevicesNeverSkipAChange(t *testing.T) {
 
 func pullRaw(env *testenv.Env, tok string, cursor int64) (pullResp, error) {
 	var out pullResp
-	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/field/sync?schema_version=2&last_pulled_at=%d", env.URL, cursor), nil)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/field/sync?schema_version=3&last_pulled_at=%d", env.URL, cursor), nil)
 	req.Header.Set("Authorization", tok)
 	res, err := env.Client.Do(req)
 	if err != nil {

@@ -1,5 +1,13 @@
 package field
 
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
 // TableInfo is one wire table's description as the tests see it.
 type TableInfo struct {
 	Name       string
@@ -51,3 +59,67 @@ func PushOrder() []string {
 // AutodateLastKnownKey is the key under which the push primes a created
 // record's autodates (push_fast.go).
 const AutodateLastKnownKey = autodateLastKnownKey
+
+// RowsBothWays reads the team's rows of every writable table for a client
+// of schema version v twice: with the Go reader the older schemas use
+// (wireRows) and with the SQL encoding the current schema's pull uses
+// (rowJSONExpr), each decoded, by table wire name in cursor order. ok is
+// false when v has no SQL encoding.
+func RowsBothWays(app core.App, team string, v int) (goRows, sqlRows map[string][]map[string]any, ok bool, err error) {
+	db := app.ConcurrentDB().(*dbx.DB)
+	tx, err := db.Begin()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer tx.Rollback()
+	goRows, sqlRows = map[string][]map[string]any{}, map[string][]map[string]any{}
+	for _, t := range tables {
+		if !t.writable {
+			continue
+		}
+		where := dbx.NewExp("team = {:team}", dbx.Params{"team": team})
+		err := wireRows(tx, t, v, func(q *dbx.SelectQuery) *dbx.SelectQuery { return q.Where(where).OrderBy(cursorField) },
+			func(rec map[string]any) error {
+				b, err := json.Marshal(rec)
+				if err != nil {
+					return err
+				}
+				var back map[string]any
+				if err := json.Unmarshal(b, &back); err != nil {
+					return err
+				}
+				goRows[t.name] = append(goRows[t.name], back)
+				return nil
+			})
+		if err != nil {
+			return nil, nil, false, err
+		}
+		expr, has := rowJSONExpr(t, v)
+		if !has {
+			return goRows, nil, false, nil
+		}
+		var raw []string
+		if err := tx.Select(expr).From(t.collection).Where(where).OrderBy(cursorField).Column(&raw); err != nil {
+			return nil, nil, false, err
+		}
+		for _, r := range raw {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(r), &rec); err != nil {
+				return nil, nil, false, fmt.Errorf("SQL row is not JSON: %w: %s", err, r)
+			}
+			sqlRows[t.name] = append(sqlRows[t.name], rec)
+		}
+	}
+	return goRows, sqlRows, true, nil
+}
+
+// CachedRows reports how many rows the service's pull cache holds.
+func CachedRows(s *Service) int { return s.rows.len() }
+
+// CachedRow reports whether the pull cache holds a row of the record.
+func CachedRow(s *Service, collection, id string) bool {
+	s.rows.mu.Lock()
+	defer s.rows.mu.Unlock()
+	_, ok := s.rows.byKey[rowKey{collection, id}]
+	return ok
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"uppsok/internal/compress"
 	"uppsok/privacy"
 	"uppsok/settings"
 )
@@ -60,6 +59,11 @@ type Service struct {
 	app core.App
 	cfg Config
 	loc *time.Location
+	// gate bounds the pulls and push decoding that run beside the push
+	// writer (gate.go).
+	gate *cpuGate
+	// rows caches the pull's encoded rows (pull_cache.go).
+	rows *rowCache
 }
 
 // Register wires the field service into app: cursor hooks, the revoked
@@ -88,7 +92,9 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	if err != nil {
 		loc = time.FixedZone("CET", 3600)
 	}
-	s := &Service{app: app, cfg: cfg, loc: loc}
+	s := &Service{app: app, cfg: cfg, loc: loc, gate: newCPUGate(defaultGateSlots()),
+		rows: newRowCache(DefaultRowCacheBytes, time.Now)}
+	s.registerRowCacheHooks(app)
 
 	registerCursorHooks(app, cfg.Now)
 	registerPushValidated(app)
@@ -115,7 +121,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 
 func (s *Service) routes(r *router.Router[*core.RequestEvent]) {
 	g := r.Group("/api/field")
-	g.GET("/sync", s.handlePull).Bind(compress.Gzip())
+	g.GET("/sync", s.handlePull) // compressed by the handler itself (pull.go)
 	g.POST("/sync", s.handlePush)
 	g.POST("/enrollments", s.handleCreateEnrollment)
 	g.GET("/enrollments/{id}/qr.png", s.handleEnrollmentQR).Bind(apis.SkipSuccessActivityLog())

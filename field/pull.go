@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"uppsok/internal/compress"
 	"uppsok/taxonomy"
 )
 
@@ -99,16 +100,37 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 		}
 	}
 
-	// The reply is streamed: rows go on the wire as they are read.
-	sent := &sentWriter{w: e.Response}
-	bw := bufio.NewWriterSize(sent, DefaultPullBuffer)
-	e.Response.Header().Set("Content-Type", "application/json")
+	// The reply is streamed: rows go on the wire as they are read, and
+	// compressed here (not by a middleware) so that reading and
+	// compressing run inside a slot of the CPU gate (gate.go).
+	h := e.Response.Header()
+	h.Set("Content-Type", "application/json")
+	h.Add("Vary", "Accept-Encoding")
+	sent := &sentWriter{w: e.Response, gate: s.gate}
+	var out io.Writer = sent
+	var zs *compress.Stream
+	busy := s.gate.enter()
+	if compress.AcceptsGzip(e.Request) {
+		h.Set("Content-Encoding", "gzip")
+		level := compress.QuietLevel
+		if busy {
+			level = compress.BusyLevel
+		}
+		zs = compress.NewStream(sent, level)
+		out = zs
+	}
+	bw := bufio.NewWriterSize(out, DefaultPullBuffer)
 	err = s.pull(bw, p, version, cursor, first, future, mig)
 	if err == nil {
 		err = bw.Flush()
 	}
+	if err == nil && zs != nil {
+		err = zs.Close()
+	}
+	s.gate.leave()
 	if err != nil {
 		if !sent.any {
+			h.Del("Content-Encoding")
 			return s.internalError(e, "pull", err)
 		}
 		// Part of the reply is on the wire: the client sees a reply that
@@ -124,16 +146,21 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 	return nil
 }
 
-// sentWriter remembers whether anything reached the client.
+// sentWriter remembers whether anything reached the client, and leaves the
+// CPU gate while it writes to the network (a slow link must not hold a
+// slot).
 type sentWriter struct {
-	w   io.Writer
-	any bool
+	w    io.Writer
+	any  bool
+	gate *cpuGate
 }
 
 func (s *sentWriter) Write(b []byte) (int, error) {
 	if len(b) > 0 {
 		s.any = true
 	}
+	s.gate.leave()
+	defer s.gate.enter()
 	return s.w.Write(b)
 }
 
@@ -205,7 +232,11 @@ func (s *Service) pull(w *bufio.Writer, p principal, version int, cursor int64, 
 			default:
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
-			err = syncedRows(tx, t, version, where, params, enc.row)
+			if expr, ok := rowJSONExpr(t, version); ok {
+				err = s.cachedRows(tx, t, version, expr, where, params, enc.rawRow)
+			} else {
+				err = syncedRows(tx, t, version, where, params, enc.row)
+			}
 		} else {
 			// Small reference tables: sent whole on every pull.
 			err = s.referenceRows(tx, t, p, version, enc.row)
@@ -262,6 +293,21 @@ func (e *rowEncoder) row(rec map[string]any) error {
 		return e.err
 	}
 	e.buf = b
+	if _, err := e.w.Write(b); err != nil {
+		e.err = err
+	}
+	return e.err
+}
+
+// rawRow writes one row already encoded as a JSON object.
+func (e *rowEncoder) rawRow(b []byte) error {
+	if !e.first {
+		e.w.WriteByte(',')
+	}
+	e.first = false
+	if e.err != nil {
+		return e.err
+	}
 	if _, err := e.w.Write(b); err != nil {
 		e.err = err
 	}

@@ -108,7 +108,9 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if len(key) > 200 {
 		return apis.NewBadRequestError("Idempotency-Key är för lång. / Idempotency-Key is too long.", nil)
 	}
+	s.gate.enter()
 	plan, err := decodePush(body)
+	s.gate.leave()
 	if err != nil {
 		return err
 	}
@@ -116,7 +118,9 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	// The key is looked up inside the push's write transaction: a retry that
 	// raced the first attempt sees its committed response, never applies twice.
 	hash := bodyHash(body)
+	done := s.gate.writing()
 	respBody, replayed, err := s.apply(p, plan, version, key, hash)
+	done()
 	if replayed != nil {
 		return replay(e, replayed, hash)
 	}

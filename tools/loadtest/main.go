@@ -45,6 +45,9 @@ const (
 	requestTimeout        = 5 * time.Minute
 )
 
+// schema is the schema_version of every request (--schema).
+var schema = 3
+
 func main() {
 	bin := flag.String("bin", "", "path of a built uppsok binary (required)")
 	tablets := flag.Int("tablets", DefaultTablets, "tablets in the burst")
@@ -54,6 +57,8 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the data dir")
 	weak := flag.Bool("weak-link", true, "time the field app's first sync of the pull-contacts window in Chromium at 1.6 Mbit/s, 150 ms (needs node and chromium)")
 	hooks := flag.String("hooks", "pb_hooks", "the JS hooks directory the server loads, as in production")
+	flag.IntVar(&schema, "schema", schema, "the schema_version the tablets speak (3: this release's field app; 2: an older tablet, whose legacy columns the server maps)")
+	profile := flag.String("burst-profile", "", "write a CPU profile of the server during the burst to this file (the server is restarted around the burst)")
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "loadtest: --bin is required")
@@ -62,13 +67,13 @@ func main() {
 	if abs, err := filepath.Abs(*hooks); err == nil {
 		os.Setenv("UPPSOK_HOOKS_DIR", abs)
 	}
-	if err := run(*bin, *tablets, *per, *pullN, *streamN, *keep, *weak); err != nil {
+	if err := run(*bin, *tablets, *per, *pullN, *streamN, *keep, *weak, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
+func run(bin string, tablets, per, pullN, streamN int, keep, weak bool, profile string) error {
 	dir, err := os.MkdirTemp("", "uppsok-load-")
 	if err != nil {
 		return err
@@ -76,11 +81,11 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
 	if !keep {
 		defer os.RemoveAll(dir)
 	}
-	srv, err := start(bin, filepath.Join(dir, "pb_data"))
+	srv, err := start(bin, filepath.Join(dir, "pb_data"), "")
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer func() { srv.stop() }()
 	c := &client{base: srv.base, http: &http.Client{Timeout: requestTimeout, Transport: &http.Transport{
 		MaxIdleConnsPerHost: tablets + 8, DisableCompression: true}}}
 
@@ -107,23 +112,35 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
 		return err
 	}
 
-	// The burst.
+	// The burst. With a profile asked for, the server is restarted so
+	// that the profile holds the burst only (not the enrollments' bcrypt).
+	if profile != "" {
+		if srv, err = srv.restart(bin, profile); err != nil {
+			return err
+		}
+		c.base = srv.base
+	}
 	if err := srv.resetPeak(); err != nil {
 		return err
 	}
-	lat, errs := burst(c, toks, per)
+	lat, pushLat, pullLat, errs := burst(c, toks, per)
 	peak, err := srv.status("VmHWM")
 	if err != nil {
 		return err
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	fmt.Printf("tablets %d\n", tablets)
+	fmt.Printf("tablets-schema %d\n", schema)
 	fmt.Printf("tablets-errors %d\n", errs)
-	if len(lat) > 0 {
-		fmt.Printf("tablets-p50-ms %d\n", lat[len(lat)/2].Milliseconds())
-		fmt.Printf("tablets-p99-ms %d\n", lat[(len(lat)*99)/100].Milliseconds())
-	}
+	quantiles("tablets", lat)
+	quantiles("tablets-push", pushLat)
+	quantiles("tablets-pull", pullLat)
 	fmt.Printf("tablets-peak-rss-mib %.0f\n", float64(peak)/1024)
+	if profile != "" {
+		if srv, err = srv.restart(bin, ""); err != nil {
+			return err
+		}
+		c.base = srv.base
+	}
 
 	// Bytes per contact of a first sync, on a team of its own.
 	if err := c.rateLimits(su, false); err != nil {
@@ -140,6 +157,10 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
 	plain, n, err := c.pullBytes(solo, "identity")
 	if err != nil {
 		return err
+	}
+	if f := os.Getenv("LOADTEST_SAVE_PULL"); f != "" {
+		_, data, _ := c.do("GET", "/api/field/sync?last_pulled_at=0&schema_version="+strconv.Itoa(schema), solo, nil, map[string]string{"Accept-Encoding": "identity"}, nil)
+		os.WriteFile(f, data, 0o644)
 	}
 	packed, _, err := c.pullBytes(solo, "gzip")
 	if err != nil {
@@ -184,13 +205,12 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool) error {
 }
 
 // burst makes every tablet push per contacts and then pull, all released at
-// once; it returns each tablet's time for both and the number that failed.
-func burst(c *client, toks []string, per int) ([]time.Duration, int) {
+// once; it returns each tablet's time for both, the push part and the pull
+// part of each, and the number that failed.
+func burst(c *client, toks []string, per int) (lat, pushLat, pullLat []time.Duration, errs int) {
 	var (
-		mu   sync.Mutex
-		lat  []time.Duration
-		errs int
-		wg   sync.WaitGroup
+		mu sync.Mutex
+		wg sync.WaitGroup
 	)
 	gate := make(chan struct{})
 	for _, tok := range toks {
@@ -201,10 +221,11 @@ func burst(c *client, toks []string, per int) ([]time.Duration, int) {
 			<-gate
 			t0 := time.Now()
 			err := c.push(tok, body)
+			t1 := time.Now()
 			if err == nil {
 				_, _, err = c.pullBytes(tok, "gzip")
 			}
-			d := time.Since(t0)
+			t2 := time.Now()
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -212,21 +233,41 @@ func burst(c *client, toks []string, per int) ([]time.Duration, int) {
 				fmt.Fprintln(os.Stderr, "tablet:", err)
 				return
 			}
-			lat = append(lat, d)
+			lat = append(lat, t2.Sub(t0))
+			pushLat = append(pushLat, t1.Sub(t0))
+			pullLat = append(pullLat, t2.Sub(t1))
 		}(tok)
 	}
 	close(gate)
 	wg.Wait()
-	return lat, errs
+	return lat, pushLat, pullLat, errs
+}
+
+// quantiles prints the p50 and p99 of lat under the key prefix.
+func quantiles(key string, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	fmt.Printf("%s-p50-ms %d\n", key, lat[len(lat)/2].Milliseconds())
+	fmt.Printf("%s-p99-ms %d\n", key, lat[(len(lat)*99)/100].Milliseconds())
 }
 
 // server is the uppsok process under test.
 type server struct {
-	cmd  *exec.Cmd
-	base string
+	cmd     *exec.Cmd
+	base    string
+	dataDir string
 }
 
-func start(bin, dataDir string) (*server, error) {
+// restart stops the server and starts it again on the same data dir,
+// writing a CPU profile to profile when it is not "".
+func (s *server) restart(bin, profile string) (*server, error) {
+	s.stop()
+	return start(bin, s.dataDir, profile)
+}
+
+func start(bin, dataDir, profile string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -235,10 +276,11 @@ func start(bin, dataDir string) (*server, error) {
 	ln.Close()
 	cmd := exec.Command(bin, "serve", "--http", addr, "--dir", dataDir)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	cmd.Env = append(os.Environ(), "UPPSOK_CPU_PROFILE="+profile)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr}
+	s := &server{cmd: cmd, base: "http://" + addr, dataDir: dataDir}
 	for i := 0; i < 600; i++ { // at most a minute
 		res, err := http.Get(s.base + "/api/health")
 		if err == nil {
@@ -439,7 +481,7 @@ func (c *client) fill(tok string, n int) error {
 }
 
 func (c *client) push(tok string, body []byte) error {
-	_, _, err := c.do("POST", "/api/field/sync?schema_version=2", tok, body,
+	_, _, err := c.do("POST", "/api/field/sync?schema_version="+strconv.Itoa(schema), tok, body,
 		map[string]string{"Idempotency-Key": uuid4()}, nil)
 	return err
 }
@@ -447,7 +489,7 @@ func (c *client) push(tok string, body []byte) error {
 // pullBytes makes a first pull with the given Accept-Encoding and returns
 // the bytes on the wire and the number of contacts in it.
 func (c *client) pullBytes(tok, encoding string) (int, int, error) {
-	_, data, err := c.do("GET", "/api/field/sync?last_pulled_at=0&schema_version=2", tok, nil,
+	_, data, err := c.do("GET", "/api/field/sync?last_pulled_at=0&schema_version="+strconv.Itoa(schema), tok, nil,
 		map[string]string{"Accept-Encoding": encoding}, nil)
 	if err != nil {
 		return 0, 0, err
@@ -481,10 +523,20 @@ func pushBody(n int) []byte {
 			"arena": pick("street", "hotel", "apartment"), "platforms": `[]`,
 			"role": pick("sells_sex", "buys_sex", "at_risk"), "age_band": pick("18_20", "21_25", "26_35", "36_50"),
 			"gender": pick("woman", "man"), "origin_region": pick("sweden", "eu_eea", "africa"),
-			"language": pick("sv", "ro", "en"), "interpreter": false, "indicators": `["debt"]`,
+			"language":   pick("sv", "ro", "en"),
 			"assessment": pick("none", "indicators"), "purposes": `[]`,
 			"actions": `["information","info_card"]`, "cards_given": 1,
 			"notes": pick("", "Samtal vid busshållplatsen, fick kort.", "Tackade nej till stöd i kväll."),
+		}
+		if schema >= 3 {
+			created[i]["interpreting"] = pick("none", "none", "professional")
+			created[i]["control"] = pick(`[]`, `["debt"]`, `["debt","threats"]`)
+			created[i]["vulnerabilities"] = pick(`[]`, `["homeless"]`)
+			created[i]["risk_groups"] = `[]`
+			created[i]["compensation"] = pick(`["money"]`, `["money"]`, `["place_to_sleep"]`)
+		} else {
+			created[i]["interpreter"] = false
+			created[i]["indicators"] = `["debt"]`
 		}
 	}
 	data, _ := json.Marshal(map[string]any{

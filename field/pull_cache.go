@@ -1,0 +1,143 @@
+package field
+
+import (
+	"container/list"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The pull's row cache. When tablets sync at the same time (a shift ends,
+// the morning meeting), every tablet of a team pulls the same rows, and
+// encoding a row was most of a pull's CPU. The cache holds a row's JSON
+// for the cursor value (seq) it was read at. Every change of a synced
+// record takes a new cursor value in the same transaction (cursor.go; the
+// sync itself rests on that), so a cached row is exactly the row of any
+// snapshot that shows the same cursor value, and a changed row is a miss.
+//
+// Privacy: the cache holds what the tablets of the team hold anyway, in
+// the server's memory only. A row is dropped when its record is updated or
+// deleted (so a deleted contact or a note removed by gallring does not
+// linger), and any row not pulled for rowCacheTTL is dropped by a sweep
+// each minute. The cache is bounded by DefaultRowCacheBytes and starts
+// empty with each process.
+
+// DefaultRowCacheBytes bounds the JSON the pull's row cache holds (about
+// 25,000 contacts).
+const DefaultRowCacheBytes = 16 << 20
+
+// rowCacheTTL is how long a row nobody pulls stays cached.
+const rowCacheTTL = 10 * time.Minute
+
+// rowCache is an LRU of rows' wire JSON keyed by collection and id.
+type rowCache struct {
+	mu     sync.Mutex
+	budget int
+	used   int
+	byKey  map[rowKey]*list.Element
+	lru    list.List // front: most recently used
+	now    func() time.Time
+}
+
+type rowKey struct{ collection, id string }
+
+type rowEntry struct {
+	key     rowKey
+	version int
+	seq     int64
+	json    []byte
+	used    time.Time
+}
+
+// entryOverhead approximates an entry's memory besides its JSON.
+const entryOverhead = 160
+
+func newRowCache(budget int, now func() time.Time) *rowCache {
+	return &rowCache{budget: budget, byKey: map[rowKey]*list.Element{}, now: now}
+}
+
+// get returns the cached JSON of the row at cursor value seq for schema
+// version version. The slice is shared: callers only write it out.
+func (c *rowCache) get(collection, id string, version int, seq int64) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[rowKey{collection, id}]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*rowEntry)
+	if e.seq != seq || e.version != version {
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
+	e.used = c.now()
+	return e.json, true
+}
+
+// put caches a row's JSON (which the cache keeps: callers must not change
+// it after) and evicts the least recently used rows beyond the budget.
+func (c *rowCache) put(collection, id string, version int, seq int64, json []byte) {
+	size := len(json) + len(id) + entryOverhead
+	if size > c.budget/8 {
+		return // a huge row would push out many others
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := rowKey{collection, id}
+	if el, ok := c.byKey[k]; ok {
+		c.remove(el)
+	}
+	el := c.lru.PushFront(&rowEntry{key: k, version: version, seq: seq, json: json, used: c.now()})
+	c.byKey[k] = el
+	c.used += size
+	for c.used > c.budget {
+		c.remove(c.lru.Back())
+	}
+}
+
+// drop forgets a record's row.
+func (c *rowCache) drop(collection, id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[rowKey{collection, id}]; ok {
+		c.remove(el)
+	}
+}
+
+// sweep drops the rows not pulled since before ttl ago.
+func (c *rowCache) sweep(ttl time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cutoff := c.now().Add(-ttl)
+	for el := c.lru.Back(); el != nil && el.Value.(*rowEntry).used.Before(cutoff); el = c.lru.Back() {
+		c.remove(el)
+	}
+}
+
+// len reports how many rows are cached.
+func (c *rowCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.byKey)
+}
+
+func (c *rowCache) remove(el *list.Element) {
+	e := el.Value.(*rowEntry)
+	c.lru.Remove(el)
+	delete(c.byKey, e.key)
+	c.used -= len(e.json) + len(e.key.id) + entryOverhead
+}
+
+// registerRowCacheHooks drops a synced record's cached row when the record
+// changes or is deleted, and sweeps the cache each minute.
+func (s *Service) registerRowCacheHooks(app core.App) {
+	stamped, _ := cursorCollections()
+	drop := func(e *core.RecordEvent) error {
+		s.rows.drop(e.Record.Collection().Name, e.Record.Id)
+		return e.Next()
+	}
+	app.OnRecordAfterUpdateSuccess(stamped...).BindFunc(drop)
+	app.OnRecordAfterDeleteSuccess(stamped...).BindFunc(drop)
+	app.Cron().MustAdd("uppsok_pull_cache_sweep", "* * * * *", func() { s.rows.sweep(rowCacheTTL) })
+}
