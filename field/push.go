@@ -28,6 +28,10 @@ type rawTableChanges struct {
 	Created []json.RawMessage `json:"created"`
 	Updated []json.RawMessage `json:"updated"`
 	Deleted []json.RawMessage `json:"deleted"`
+	// createdRecs and updatedRecs are the records of Created and Updated
+	// split into their columns by the quick decoder (push_decode.go; nil
+	// for a record it leaves to encoding/json).
+	createdRecs, updatedRecs []map[string]json.RawMessage
 }
 
 // pushResponse is the body of a successful push.
@@ -235,8 +239,15 @@ func decodePushWith(body []byte, quick bool) (*pushPlan, error) {
 		// An id pushed more than once is applied once, from its last
 		// upsert; a delete of the same id wins over its upserts.
 		seen := map[string]int{}
-		for _, raw := range append(tc.Created, tc.Updated...) {
-			rec, ok := quickRecord(raw)
+		split := append(tc.createdRecs, tc.updatedRecs...)
+		for i, raw := range append(tc.Created, tc.Updated...) {
+			var rec map[string]json.RawMessage
+			ok := false
+			if len(split) > i && split[i] != nil {
+				rec, ok = split[i], true
+			} else {
+				rec, ok = quickRecord(raw)
+			}
 			if !ok {
 				rec = nil
 				if err := json.Unmarshal(raw, &rec); err != nil {

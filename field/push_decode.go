@@ -377,13 +377,108 @@ func quickTable(v []byte) (tc rawTableChanges, ok bool) {
 		}
 		out := []json.RawMessage{}
 		as := &quickScanner{b: v}
-		if !as.array(4, func(item []byte) { out = append(out, item) }) {
+		if bit == 4 {
+			if !as.array(4, func(item []byte) { out = append(out, item) }) {
+				return false
+			}
+			*dst = out
+			return true
+		}
+		// Created and updated records are split into their columns as
+		// they are checked.
+		recs := []map[string]json.RawMessage{}
+		if !as.records(func(item []byte, rec map[string]json.RawMessage) {
+			out = append(out, item)
+			recs = append(recs, rec)
+		}) {
 			return false
 		}
 		*dst = out
+		if bit == 1 {
+			tc.createdRecs = recs
+		} else {
+			tc.updatedRecs = recs
+		}
 		return true
 	})
 	return tc, ok
+}
+
+// records reads an array of records at s.i, calling item with each
+// element and, for an object, its columns (nil for anything else: the
+// caller asks encoding/json, which says what is wrong).
+func (s *quickScanner) records(item func(v []byte, rec map[string]json.RawMessage)) bool {
+	if s.i >= len(s.b) || s.b[s.i] != '[' {
+		return false
+	}
+	s.i++
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == ']' {
+		s.i++
+		return true
+	}
+	for {
+		start := s.i
+		var rec map[string]json.RawMessage
+		if s.i < len(s.b) && s.b[s.i] == '{' {
+			rec = make(map[string]json.RawMessage, 32)
+			if !s.object(5, func(key []byte, plain bool, val []byte) bool {
+				k, ok := recordKey(key, plain)
+				rec[k] = val
+				return ok
+			}) {
+				return false
+			}
+		} else if _, ok := s.value(4); !ok {
+			return false
+		}
+		item(s.b[start:s.i], rec)
+		s.ws()
+		if s.i >= len(s.b) {
+			return false
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+			s.ws()
+		case ']':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// knownKeys holds the column names of every table and the server's own
+// keys, so that a record's plain keys are not copied one by one.
+var knownKeys = func() map[string]string {
+	out := map[string]string{}
+	for _, t := range tables {
+		for _, c := range t.columns {
+			out[c.wire] = c.wire
+		}
+	}
+	for k := range serverOwned {
+		out[k] = k
+	}
+	return out
+}()
+
+// recordKey returns a record key's text as encoding/json decodes a map
+// key.
+func recordKey(key []byte, plain bool) (string, bool) {
+	if plain {
+		if k, ok := knownKeys[string(key[1:len(key)-1])]; ok {
+			return k, true
+		}
+		return plainKey(key), true
+	}
+	var k string
+	if err := json.Unmarshal(key, &k); err != nil {
+		return "", false
+	}
+	return k, true
 }
 
 // quickRecord splits a pushed record (already checked JSON) into its
@@ -396,16 +491,9 @@ func quickRecord(v []byte) (map[string]json.RawMessage, bool) {
 	rec := make(map[string]json.RawMessage, 32)
 	s := &quickScanner{b: v}
 	ok := s.object(1, func(key []byte, plain bool, val []byte) bool {
-		if plain {
-			rec[plainKey(key)] = val
-			return true
-		}
-		var k string
-		if err := json.Unmarshal(key, &k); err != nil {
-			return false
-		}
+		k, ok := recordKey(key, plain)
 		rec[k] = val
-		return true
+		return ok
 	})
 	return rec, ok && s.i == len(v)
 }
