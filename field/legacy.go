@@ -2,6 +2,7 @@ package field
 
 import (
 	"encoding/json"
+	"slices"
 
 	"uppsok/taxonomy"
 )
@@ -44,7 +45,7 @@ func legacyTargets(c column) []string {
 // applyLegacy maps one pushed legacy column into the targets in open (the
 // targets the client did not send itself). It returns false when the
 // pushed value was not valid.
-func applyLegacy(c *cleanRecord, col column, v json.RawMessage, stored storedRecord, open map[string]bool) bool {
+func applyLegacy(c *cleanRecord, col column, v json.RawMessage, stored storedRecord, open []string) bool {
 	switch col.kind {
 	case kindIndicators:
 		codes, ok := decodeSet(v)
@@ -54,16 +55,16 @@ func applyLegacy(c *cleanRecord, col column, v json.RawMessage, stored storedRec
 		if stored != nil {
 			sc, sv = stored.GetStringSlice("control"), stored.GetStringSlice("vulnerabilities")
 		}
-		if open["control"] {
+		if slices.Contains(open, "control") {
 			c.values["control"] = mergeOld(taxonomy.Control, sc, pc)
 		}
-		if open["vulnerabilities"] {
+		if slices.Contains(open, "vulnerabilities") {
 			c.values["vulnerabilities"] = mergeOld(taxonomy.Vulnerabilities, sv, pv)
 		}
 		return ok && valid
 	case kindInterpreter:
 		b, ok := decodeBool(v)
-		if !open["interpreting"] {
+		if !slices.Contains(open, "interpreting") {
 			return ok
 		}
 		if stored != nil {

@@ -37,3 +37,19 @@ func BenchmarkDecodePush(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSanitize500: the sanitiser on the 500 contacts of a push.
+func BenchmarkSanitize500(b *testing.B) {
+	plan, err := decodePush(benchPushBody(500))
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := tableByName("contacts")
+	recs := plan.upserts[t]
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, r := range recs {
+			sanitizeRecord(t, r.raw, MaxSchemaVersion, nil, "2026-11-27")
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"uppsok/taxonomy"
 )
 
 // FuzzQuickDecodePush checks the quick push decoder (push_decode.go)
@@ -80,6 +82,33 @@ func FuzzQuickRecord(f *testing.F) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("quickRecord(%q) = %q, want %q", v, got, want)
+		}
+	})
+}
+
+// FuzzSanitizeShortcuts checks the sanitiser's quick readers against the
+// slow ones: a plain list code (listCode) is the code jsonString and
+// Normalize find, and a plain integer (plainJSONInt) is the float64
+// encoding/json decodes.
+func FuzzSanitizeShortcuts(f *testing.F) {
+	for _, s := range []string{`"street"`, `"street `, `"Street"`, `"str\u0065et"`, `0`, `-0`, `12`, `012`, `-`, `999999999`, `1234567890`, `1e3`, `1.0`, ` 5`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		for _, l := range []taxonomy.List{taxonomy.Channel, taxonomy.Interpreting} {
+			if code, ok := listCode(l, v); ok {
+				s, sok := jsonString(v)
+				want, valid := l.Normalize(s)
+				if !sok || !valid || want != code {
+					t.Fatalf("listCode(%q) = %q; jsonString/Normalize: %q %v %v", v, code, want, sok, valid)
+				}
+			}
+		}
+		if n, ok := plainJSONInt(v); ok {
+			var want float64
+			if err := json.Unmarshal(v, &want); err != nil || want != n {
+				t.Fatalf("plainJSONInt(%q) = %v; encoding/json: %v, %v", v, n, want, err)
+			}
 		}
 	})
 }

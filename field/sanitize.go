@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,10 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, store
 			}
 			c.relations[col.field] = s
 		case kindSelect:
+			if code, ok := listCode(col.list, v); ok {
+				c.values[col.field] = code // a plain code of the list: kept
+				continue
+			}
 			s, ok := jsonString(v)
 			out, valid := col.list.Normalize(s)
 			if present && (!ok || !valid) {
@@ -116,26 +121,24 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, store
 		}
 	}
 
-	var handled map[string]bool
+	var handled []string
+	var openBuf [4]string
 	for _, col := range t.legacyColumns() {
 		v, present := raw[col.wire]
 		if !present || isNull(v) {
 			continue
 		}
-		open := map[string]bool{}
+		open := openBuf[:0]
 		for _, target := range legacyTargets(col) {
 			tv, sent := raw[target]
 			if !sent || isNull(tv) || !t.hasColumn(target, version) {
-				open[target] = true
+				open = append(open, target)
 			}
 		}
 		if len(open) == 0 {
 			continue // the client sent the schema-3 columns: they win
 		}
-		if handled == nil {
-			handled = map[string]bool{}
-		}
-		handled[col.wire] = true
+		handled = append(handled, col.wire)
 		if !applyLegacy(c, col, v, stored, open) {
 			report(col.wire)
 		}
@@ -148,7 +151,7 @@ func sanitizeRecord(t *table, raw map[string]json.RawMessage, version int, store
 	var unknown []string
 	known := t.columnSet(version)
 	for k := range raw {
-		if !known[k] && !handled[k] && !serverOwned[k] {
+		if !known[k] && !slices.Contains(handled, k) && !serverOwned[k] {
 			unknown = append(unknown, k)
 		}
 	}
@@ -320,6 +323,46 @@ func plainStringArray(v []byte) ([]string, bool) {
 	}
 }
 
+// listCode returns the code of l that v, a JSON string without escapes,
+// holds (without copying v); ok is false for anything else.
+func listCode(l taxonomy.List, v json.RawMessage) (string, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	body := v[1 : len(v)-1]
+	for _, c := range l.Codes {
+		if string(body) == c.Code {
+			return c.Code, true
+		}
+	}
+	return "", false
+}
+
+// plainJSONInt reads a JSON integer of at most nine digits (what
+// encoding/json decodes to the same float64); ok is false for anything
+// else.
+func plainJSONInt(v []byte) (float64, bool) {
+	neg := len(v) > 0 && v[0] == '-'
+	d := v
+	if neg {
+		d = v[1:]
+	}
+	if len(d) == 0 || len(d) > 9 || (d[0] == '0' && len(d) > 1) {
+		return 0, false
+	}
+	n := 0
+	for _, b := range d {
+		if b < '0' || b > '9' {
+			return 0, false
+		}
+		n = n*10 + int(b-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return float64(n), true
+}
+
 // normalizeDate returns a valid YYYY-MM-DD not after today; an invalid or
 // missing date becomes today and a future date is clamped to today.
 func normalizeDate(s, today string) (string, bool) {
@@ -353,8 +396,10 @@ func decodeInt(v json.RawMessage, min, max int) (int, bool) {
 	if len(v) == 0 {
 		return min, true
 	}
-	var f float64
-	if err := json.Unmarshal(v, &f); err != nil {
+	f, plain := plainJSONInt(v)
+	if plain {
+		// decoded below as encoding/json would decode it
+	} else if err := json.Unmarshal(v, &f); err != nil {
 		var s string
 		if json.Unmarshal(v, &s) != nil {
 			return min, false

@@ -67,17 +67,16 @@ func (l List) Normalize(code string) (out string, ok bool) {
 // them in list order; ok is false when anything was dropped.
 func (l List) NormalizeSet(codes []string) (out []string, ok bool) {
 	ok = true
-	seen := map[string]bool{}
 	for _, c := range codes {
 		if !l.Has(c) {
 			ok = false
-			continue
 		}
-		seen[c] = true
 	}
-	out = []string{}
+	// A code of the list is kept when the set has it (no map: sets and
+	// lists are short, and a push normalises several sets per record).
+	out = make([]string, 0, min(len(codes), len(l.Codes)))
 	for _, c := range l.Codes {
-		if seen[c.Code] {
+		if slices.Contains(codes, c.Code) {
 			out = append(out, c.Code)
 		}
 	}
