@@ -133,6 +133,38 @@ func (s *preparedWrite) bind(data map[string]any) bool {
 	return true
 }
 
+// bindNew fills the statement's parameters with a new record's columns as
+// Record.DBExport exports them (for a new record: each field's driver
+// value, or its raw value); bound is false when the record's fields are
+// not exactly the prepared columns.
+func (s *preparedWrite) bindNew(rec *core.Record) (bound bool, err error) {
+	fields := rec.Collection().Fields
+	if len(fields) != len(s.cols) || fields.GetByName(core.FieldNameId) == nil {
+		return false, nil
+	}
+	for i, f := range fields {
+		name := f.GetName()
+		if name != s.cols[i] {
+			return false, nil
+		}
+		var v any
+		if dv, ok := f.(core.DriverValuer); ok {
+			if v, err = dv.DriverValue(rec); err != nil {
+				return false, err
+			}
+		} else {
+			v = rec.GetRaw(name)
+		}
+		if name == core.FieldNameId {
+			if id, _ := v.(string); id == "" {
+				return false, errors.New("empty primary key is not allowed")
+			}
+		}
+		s.params[s.names[i]] = v
+	}
+	return true, nil
+}
+
 // save creates or updates rec through the app's model hook chains, as
 // SaveWithContext would (the validate chains included, PocketBase's own
 // field validators left out: see validateHooks), writing it with a
@@ -237,6 +269,22 @@ func (w *pushWriter) write(e *core.ModelEvent, kind string) error {
 	rec, ok := e.Model.(*core.Record)
 	if !ok {
 		return fmt.Errorf("push write: not a record: %T", e.Model)
+	}
+	if kind == "insert" && rec.IsNew() && e.App.NonconcurrentDB() == w.tx.NonconcurrentDB() {
+		// A new record's export (Record.DBExport) bound straight to the
+		// statement, without building the map of its columns.
+		s, err := w.statement(e.App.NonconcurrentDB(), rec, kind)
+		if err != nil {
+			return err
+		}
+		bound, err := s.bindNew(rec)
+		if err != nil {
+			return err
+		}
+		if bound {
+			_, err = s.q.WithContext(e.Context).Bind(s.params).Execute()
+			return err
+		}
 	}
 	data, err := rec.DBExport(e.App)
 	if err != nil {
