@@ -256,7 +256,7 @@ func decodePushWith(body []byte, quick bool) (*pushPlan, error) {
 				}
 			}
 			id, ok := jsonString(rec["id"])
-			if !ok || !uuidV4.MatchString(id) {
+			if !ok || !isUUIDv4(id) {
 				plan.resp.reject(t.name, rawID(rec["id"]), RejectMalformedID)
 				continue
 			}
@@ -270,7 +270,7 @@ func decodePushWith(body []byte, quick bool) (*pushPlan, error) {
 		deleted := map[string]bool{}
 		for _, raw := range tc.Deleted {
 			id, ok := jsonString(raw)
-			if !ok || !uuidV4.MatchString(id) {
+			if !ok || !isUUIDv4(id) {
 				plan.resp.reject(t.name, rawID(raw), RejectMalformedID)
 				continue
 			}

@@ -497,3 +497,33 @@ func quickRecord(v []byte) (map[string]json.RawMessage, bool) {
 	})
 	return rec, ok && s.i == len(v)
 }
+
+// isUUIDv4 reports whether s matches UUIDv4Pattern (lowercase UUID v4),
+// without the regular expression; FuzzIsUUIDv4 compares the two.
+func isUUIDv4(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		case 14:
+			if c != '4' {
+				return false
+			}
+		case 19:
+			if c != '8' && c != '9' && c != 'a' && c != 'b' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}

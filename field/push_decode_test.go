@@ -112,3 +112,15 @@ func FuzzSanitizeShortcuts(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsUUIDv4 checks the push's id check against UUIDv4Pattern.
+func FuzzIsUUIDv4(f *testing.F) {
+	for _, s := range []string{"0b7e9a52-1c1f-4c9e-9f0e-3b8a4f6d2c11", "0B7E9A52-1C1F-4C9E-9F0E-3B8A4F6D2C11", "0b7e9a52-1c1f-3c9e-9f0e-3b8a4f6d2c11", "0b7e9a52-1c1f-4c9e-7f0e-3b8a4f6d2c11", "", "0b7e9a52-1c1f-4c9e-9f0e-3b8a4f6d2c11\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if isUUIDv4(s) != uuidV4.MatchString(s) {
+			t.Fatalf("isUUIDv4(%q) = %v, the pattern says %v", s, isUUIDv4(s), uuidV4.MatchString(s))
+		}
+	})
+}
