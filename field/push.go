@@ -108,9 +108,8 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if len(key) > 200 {
 		return apis.NewBadRequestError("Idempotency-Key är för lång. / Idempotency-Key is too long.", nil)
 	}
-	s.gate.enter()
-	plan, err := decodePush(body)
-	s.gate.leave()
+	var plan *pushPlan
+	s.gate.run(func() { plan, err = decodePush(body) })
 	if err != nil {
 		return err
 	}
@@ -118,9 +117,11 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	// The key is looked up inside the push's write transaction: a retry that
 	// raced the first attempt sees its committed response, never applies twice.
 	hash := bodyHash(body)
-	done := s.gate.writing()
-	respBody, replayed, err := s.apply(p, plan, version, key, hash)
-	done()
+	var (
+		respBody []byte
+		replayed *storedResponse
+	)
+	s.gate.writing(func() { respBody, replayed, err = s.apply(p, plan, version, key, hash) })
 	if replayed != nil {
 		return replay(e, replayed, hash)
 	}
