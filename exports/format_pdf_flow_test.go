@@ -180,6 +180,24 @@ func TestPDFTablesFlow(t *testing.T) {
 	if conts == 0 {
 		t.Error("the 90-row table does not break")
 	}
+	// Every page of the codebook has its header row.
+	inCodebook := false
+	codebookPages := 0
+	for pi, lines := range pages {
+		if lines[0] == "Bilaga: kodbok / Appendix: codebook" {
+			inCodebook = true
+		}
+		if !inCodebook {
+			continue
+		}
+		codebookPages++
+		if head := lines[min(1, len(lines)-1)]; lines[0] != "Dimension Kod / code Svenska English" && head != "Dimension Kod / code Svenska English" {
+			t.Errorf("codebook page %d has no header row: %q", pi+1, lines[:min(2, len(lines))])
+		}
+	}
+	if codebookPages < 2 {
+		t.Errorf("the codebook fills %d pages; the test needs it to break", codebookPages)
+	}
 	for i := 0; i < 90; i++ {
 		if k := fmt.Sprintf("k%02d", i); rows[k] < 1 {
 			t.Errorf("row %s of the long table lost", k)
