@@ -211,8 +211,11 @@ func (w *pdfWriter) summary() {
 	w.section("Sammanfattning", 0, true, 0)
 	w.pdf.SetFont("Helvetica", "", 10)
 	for _, s := range w.r.Summary() {
+		// A hanging indent: a sentence's second line starts under its
+		// text, not under the bullet.
 		w.pdf.SetX(marginL + 3)
-		w.pdf.MultiCell(contentW-3, 5.2, w.tr("•  "+s), "", "L", false)
+		w.pdf.CellFormat(4, 5.2, w.tr("•"), "", 0, "L", false, 0, "")
+		w.pdf.MultiCell(contentW-7, 5.2, w.tr(s), "", "L", false)
 		w.pdf.Ln(0.8)
 	}
 	w.pdf.Ln(3)
@@ -303,6 +306,7 @@ func (w *pdfWriter) lineChart() {
 		pdf.CellFormat(20, 4, fmt.Sprint(w.d.Period.Year-n), "", 0, "C", false, 0, "")
 	}
 	pdf.SetLineWidth(0.6)
+	ly := y0
 	for i, l := range lines {
 		c := palette[i%len(palette)]
 		pdf.SetDrawColor(c[0], c[1], c[2])
@@ -320,12 +324,15 @@ func (w *pdfWriter) lineChart() {
 			pdf.Circle(x, y, 0.9, "F")
 			prevX, prevY, have = x, y, true
 		}
-		// Legend.
-		ly := y0 + float64(i)*6
+		// Legend, within the right margin (a long name ran past it): a
+		// name that wraps pushes the next one down.
 		pdf.Rect(x0+cw+6, ly+1, 4, 2, "F")
 		pdf.SetXY(x0+cw+11, ly)
 		pdf.SetFont("Helvetica", "", 7)
-		pdf.MultiCell(contentW-cw-10, 3.2, w.tr(strings.ToUpper(l.name[:1])+l.name[1:]), "", "L", false)
+		lw := marginL + contentW - (x0 + cw + 11)
+		name := strings.ToUpper(l.name[:1]) + l.name[1:]
+		pdf.MultiCell(lw, 3.2, w.tr(name), "", "L", false)
+		ly += max(6, float64(len(w.wrap(name, lw-1)))*3.2+2)
 	}
 	pdf.SetLineWidth(0.2)
 	pdf.SetDrawColor(0, 0, 0)
@@ -429,6 +436,13 @@ func (w *pdfWriter) charts() {
 		}
 		w.section(title, 1, false, need)
 		first = false
+		if len(codes) == 0 {
+			// Nothing to draw: one line, not a legend over empty space.
+			w.pdf.SetFont("Helvetica", "", 8)
+			w.pdf.MultiCell(0, 4, w.tr(NoRecordsNote), "", "L", false)
+			w.pdf.Ln(3)
+			continue
+		}
 		w.legend(prev != nil)
 		for j, code := range codes {
 			sv, _ := w.cat.Label(dim, code)

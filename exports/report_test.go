@@ -417,6 +417,24 @@ func TestPDFHoldsEveryTableOnce(t *testing.T) {
 			suppressed++
 		}
 	}
+	// A chart without bars (no actions in either year) is its title and
+	// the same line, not a legend over empty space.
+	for _, id := range []string{"contacts_by_action", "contacts_by_action" + exports.TrendSuffix} {
+		for _, c := range byID[id].Cells {
+			if c.Dims["action"] != "_total" && (c.Hidden || c.Value == nil || *c.Value != 0) {
+				t.Fatalf("the test needs no actions in %s: %+v", id, c)
+			}
+		}
+	}
+	chart := -1
+	for i, l := range lines {
+		if l == "Diagram: insatser och hänvisningar" {
+			chart = i
+		}
+	}
+	if chart < 0 || chart+1 >= len(lines) || lines[chart+1] != exports.NoRecordsNote {
+		t.Errorf("the empty actions chart is not one line %q", exports.NoRecordsNote)
+	}
 	if empties == 0 || suppressed == 0 {
 		t.Errorf("the test needs an empty table and a table with hidden cells (%d, %d)", empties, suppressed)
 	}
