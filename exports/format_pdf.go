@@ -129,7 +129,7 @@ func (w *pdfWriter) text(size float64, style, s string) {
 func (w *pdfWriter) section(title string, level int, newPage bool, need float64) {
 	if newPage || w.pdf.GetY()+need > pageBreak {
 		w.pdf.AddPage()
-	} else if level == 0 {
+	} else if level == 0 && w.pdf.GetY() > pageTop+1 {
 		w.pdf.Ln(4)
 	}
 	w.toc = append(w.toc, tocEntry{title: title, page: w.pdf.PageNo(), level: level})
@@ -211,8 +211,11 @@ func (w *pdfWriter) summary() {
 	w.section("Sammanfattning", 0, true, 0)
 	w.pdf.SetFont("Helvetica", "", 10)
 	for _, s := range w.r.Summary() {
+		// A hanging indent: a sentence's second line starts under its
+		// text, not under the bullet.
 		w.pdf.SetX(marginL + 3)
-		w.pdf.MultiCell(contentW-3, 5.2, w.tr("•  "+s), "", "L", false)
+		w.pdf.CellFormat(4, 5.2, w.tr("•"), "", 0, "L", false, 0, "")
+		w.pdf.MultiCell(contentW-7, 5.2, w.tr(s), "", "L", false)
 		w.pdf.Ln(0.8)
 	}
 	w.pdf.Ln(3)
@@ -253,12 +256,13 @@ func (w *pdfWriter) summary() {
 func (w *pdfWriter) lineChart() {
 	pdf := w.pdf
 	years := w.r.years
-	w.text(10.5, "B", "Diagram: nyckeltal över åren")
-	x0, y0, cw, ch := marginL+12, pdf.GetY()+4, contentW-60, 55.0
-	if y0+ch+10 > pageBreak {
+	cw, ch := contentW-60, 55.0
+	// The title goes with its chart (it stood alone at a page's foot).
+	if pdf.GetY()+6+4+ch+12 > pageBreak {
 		pdf.AddPage()
-		y0 = pdf.GetY() + 4
 	}
+	w.text(10.5, "B", "Diagram: nyckeltal över åren")
+	x0, y0 := marginL+12, pdf.GetY()+4
 	maxV := 1
 	type line struct {
 		name string
@@ -302,6 +306,7 @@ func (w *pdfWriter) lineChart() {
 		pdf.CellFormat(20, 4, fmt.Sprint(w.d.Period.Year-n), "", 0, "C", false, 0, "")
 	}
 	pdf.SetLineWidth(0.6)
+	ly := y0
 	for i, l := range lines {
 		c := palette[i%len(palette)]
 		pdf.SetDrawColor(c[0], c[1], c[2])
@@ -319,12 +324,15 @@ func (w *pdfWriter) lineChart() {
 			pdf.Circle(x, y, 0.9, "F")
 			prevX, prevY, have = x, y, true
 		}
-		// Legend.
-		ly := y0 + float64(i)*6
+		// Legend, within the right margin (a long name ran past it): a
+		// name that wraps pushes the next one down.
 		pdf.Rect(x0+cw+6, ly+1, 4, 2, "F")
 		pdf.SetXY(x0+cw+11, ly)
 		pdf.SetFont("Helvetica", "", 7)
-		pdf.MultiCell(contentW-cw-10, 3.2, w.tr(strings.ToUpper(l.name[:1])+l.name[1:]), "", "L", false)
+		lw := marginL + contentW - (x0 + cw + 11)
+		name := strings.ToUpper(l.name[:1]) + l.name[1:]
+		pdf.MultiCell(lw, 3.2, w.tr(name), "", "L", false)
+		ly += max(6, float64(len(w.wrap(name, lw-1)))*3.2+2)
 	}
 	pdf.SetLineWidth(0.2)
 	pdf.SetDrawColor(0, 0, 0)
@@ -346,13 +354,23 @@ func niceMax(v int) int {
 // period last year.
 func (w *pdfWriter) charts() {
 	first := true
-	for _, s := range chartSeries {
+	tableOf := func(id string) *DocTable {
 		var cur *DocTable
 		for _, t := range w.r.tables {
-			if t.ID == s.table {
+			if t.ID == id {
 				cur = t
 			}
 		}
+		return cur
+	}
+	last := -1 // the last chart drawn carries the note under the charts
+	for i, s := range chartSeries {
+		if tableOf(s.table) != nil {
+			last = i
+		}
+	}
+	for i, s := range chartSeries {
+		cur := tableOf(s.table)
 		if cur == nil {
 			continue
 		}
@@ -402,12 +420,46 @@ func (w *pdfWriter) charts() {
 		} else if s.fixed["age_group"] == Total {
 			title = "Diagram: kontakter efter roll"
 		}
+		// The charts follow the summary on its page when a chart fits
+		// there (the summary's page was left half empty).
 		need := 14 + float64(len(codes))*6.5
-		w.section(title, 1, first, need)
+		if i == last {
+			need += 8
+		}
+		// A long chart (actions: 26 bars) starts at a page's foot when
+		// its title, legend and first bars fit, and goes on overleaf.
+		if len(codes) >= 12 {
+			need = 14 + 6*6.5
+		}
+		if first && w.pdf.GetY()+need+3 <= pageBreak {
+			w.pdf.Ln(3)
+		}
+		w.section(title, 1, false, need)
 		first = false
+		if len(codes) == 0 {
+			// Nothing to draw: one line, not a legend over empty space.
+			w.pdf.SetFont("Helvetica", "", 8)
+			w.pdf.MultiCell(0, 4, w.tr(NoRecordsNote), "", "L", false)
+			w.pdf.Ln(3)
+			continue
+		}
 		w.legend(prev != nil)
-		for _, code := range codes {
+		for j, code := range codes {
 			sv, _ := w.cat.Label(dim, code)
+			// A chart taller than what is left of a page goes on with its
+			// title and legend on the next, never with fewer than three
+			// bars there.
+			left := len(codes) - j
+			restH := float64(left) * 6.5
+			if i == last {
+				restH += 8
+			}
+			if w.pdf.GetY()+9.5 > pageBreak || // a bar's height with a label of three lines
+				(j > 0 && left <= 3 && w.pdf.GetY()+restH > pageBreak) {
+				w.pdf.AddPage()
+				w.text(10.5, "B", title+" (forts. / cont.)")
+				w.legend(prev != nil)
+			}
 			w.bar(sv, cur, prev, dimsOf(code), maxV)
 		}
 		w.pdf.Ln(3)
@@ -490,22 +542,25 @@ func (w *pdfWriter) bar(label string, cur, prev *DocTable, dims map[string]strin
 func (w *pdfWriter) plan() {
 	d := w.d
 	if d.Analysis != nil {
-		w.section("Orsaksanalys", 0, true, 0)
+		w.section("Orsaksanalys", 0, false, 40)
 		w.pdf.SetFont("Helvetica", "", 10)
 		for _, para := range strings.Split(strings.ReplaceAll(d.Analysis.Text, "\r\n", "\n"), "\n") {
 			w.pdf.MultiCell(0, 5, w.tr(para), "", "L", false)
 		}
 	}
 	if len(d.Activities) > 0 {
-		w.section("Aktivitetsplan", 0, d.Analysis == nil, 40)
+		w.section("Aktivitetsplan", 0, false, 40)
 		cols := []float64{14, 74, 44, 22, 20}
-		w.pdf.SetFont("Helvetica", "B", 8)
-		w.pdf.SetFillColor(230, 236, 244)
-		for i, h := range []string{"Tertial", "Aktivitet", "Ansvarig organisation", "Klar senast", "Status"} {
-			w.pdf.CellFormat(cols[i], 6, w.tr(h), "B", 0, "L", true, 0, "")
+		header := func() {
+			w.pdf.SetFont("Helvetica", "B", 8)
+			w.pdf.SetFillColor(230, 236, 244)
+			for i, h := range []string{"Tertial", "Aktivitet", "Ansvarig organisation", "Klar senast", "Status"} {
+				w.pdf.CellFormat(cols[i], 6, w.tr(h), "B", 0, "L", true, 0, "")
+			}
+			w.pdf.Ln(-1)
+			w.pdf.SetFont("Helvetica", "", 8)
 		}
-		w.pdf.Ln(-1)
-		w.pdf.SetFont("Helvetica", "", 8)
+		header()
 		for _, a := range d.Activities {
 			st := ActivityStatus[a.Status]
 			cells := []string{fmt.Sprintf("T%d", a.Tertial), a.Activity, a.Organisation, a.DueOn, st[0]}
@@ -518,6 +573,7 @@ func (w *pdfWriter) plan() {
 			h := float64(lines) * 4
 			if w.pdf.GetY()+h > pageBreak {
 				w.pdf.AddPage()
+				header() // a plan that breaks repeats its header
 			}
 			x, y := w.pdf.GetXY()
 			for i, c := range cells {
@@ -531,16 +587,88 @@ func (w *pdfWriter) plan() {
 	}
 }
 
-// tables draws every table of the period, several a page.
+// tables draws every table of the period, several a page. The section
+// starts on the page the previous part ends on when its heading, the first
+// table's title, header and first rows fit there.
 func (w *pdfWriter) tables() {
-	first := true
-	for _, t := range w.r.tables {
-		w.table(t, first)
-		first = false
+	for i, t := range w.r.tables {
+		w.table(t, i == 0)
 	}
 }
 
-func (w *pdfWriter) table(t *DocTable, newPage bool) {
+// NoRecordsNote is printed in the PDF in place of a table that holds no
+// records at all in the period (and none the year before): a title over an
+// empty grid of zeros made a near-empty page.
+const NoRecordsNote = "Inga registreringar under perioden. / No records in the period."
+
+// noRecords reports whether tables hold no records at all: every cell is
+// published as 0 (a table without cells too). A hidden cell (..) holds
+// records that are suppressed, so a table with one is never empty.
+func noRecords(ts ...*DocTable) bool {
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		for _, c := range t.Cells {
+			if c.Hidden || c.Value == nil || *c.Value != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Table layout in millimetres.
+const (
+	tableTitleH = 12.0 // title, English title and unit, spacing
+	noteH       = 3.5  // one line of note under the title
+	tableRowH   = 4.4  // a row of one line
+	rowLineH    = 3.2  // each further line of a wrapped row label
+	headLineH   = 3.1  // a line of a wrapped column header
+	contLineH   = 4.5  // the "(forts. / cont.)" line over a continued table
+	// minRowsFirst rows at least start a table at the foot of a page and
+	// minRowsLast rows at least end it on the next; a table of fewer than
+	// minRowsFirst+minRowsLast rows is never split (unless it is taller
+	// than a page).
+	minRowsFirst = 3
+	minRowsLast  = 2
+)
+
+// pageTop is where the content of a new page starts.
+const pageTop = 18.0
+
+// tableBreaks returns, for rows of heights hs drawn from y, the indices of
+// the rows that start a new page: a row goes on the next page when it
+// does not fit, and a break never leaves fewer than minRowsLast rows for
+// the last page (the total alone under a repeated header) when the page
+// before keeps minRowsFirst. top is where rows start on a continued page.
+func tableBreaks(hs []float64, y, top float64) []int {
+	var breaks []int
+	start := 0
+	for i, h := range hs {
+		if y+h > pageBreak && i > start {
+			breaks = append(breaks, i)
+			start = i
+			y = top
+		}
+		y += h
+	}
+	if n := len(breaks); n > 0 {
+		last := breaks[n-1]
+		prevStart := 0
+		if n > 1 {
+			prevStart = breaks[n-2]
+		}
+		if len(hs)-last < minRowsLast {
+			if b := len(hs) - minRowsLast; b-prevStart >= minRowsFirst || (n > 1 && b > prevStart) {
+				breaks[n-1] = b
+			}
+		}
+	}
+	return breaks
+}
+
+func (w *pdfWriter) table(t *DocTable, first bool) {
 	pdf := w.pdf
 	prev := w.r.prev(t.ID, 1)
 	// A two-way table with many more codes across than down (sessions by
@@ -552,16 +680,7 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 			t, prev = turned(t), turned(prev)
 		}
 	}
-	if newPage {
-		w.pdf.AddPage()
-		w.toc = append(w.toc, tocEntry{title: "Tabeller", page: pdf.PageNo()})
-		pdf.SetTextColor(31, 73, 125)
-		w.text(16, "B", "Tabeller")
-		pdf.SetTextColor(0, 0, 0)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.MultiCell(0, 4, w.tr(fmt.Sprintf("Varje tabell visar %s och samma period året före. .. = dolt tal (för få). Rader med bara nollor visas inte.", w.r.periodName(0))), "", "L", false)
-		pdf.Ln(2)
-	}
+	empty := noRecords(t, prev)
 	rows, cols := rowsAndCols(t)
 	dimA := t.Dimensions[0]
 	var shownRows []string
@@ -626,6 +745,7 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 			cs = append(cs, col{"Totalt " + prevName, cw, func(r string) string { return cellText(prev, dims2(prev, r, Total)) }})
 		}
 	}
+	tableW := labelW + sumW(cs, func(c col) float64 { return c.w })
 	// Header height from the longest wrapped header.
 	pdf.SetFont("Helvetica", "B", 6.8)
 	headLines := 1
@@ -634,32 +754,61 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 			headLines = n
 		}
 	}
-	rowH := 4.4
 	// Row labels wrap (a cut label loses its meaning: "... mot ersättn…").
 	pdf.SetFont("Helvetica", "B", 7.5)
 	rowLines := map[string][]string{}
+	heights := make([]float64, len(shownRows))
 	bodyH := 0.0
-	for _, r := range shownRows {
+	for i, r := range shownRows {
 		label, _ := w.cat.Label(dimA, r)
 		if r == Total {
 			label = "Totalt"
 		}
 		rowLines[r] = w.wrap(label, labelW-1.5)
-		bodyH += rowH + float64(len(rowLines[r])-1)*3.2
+		heights[i] = tableRowH + float64(len(rowLines[r])-1)*rowLineH
+		bodyH += heights[i]
 	}
-	headH := float64(headLines)*3.1 + 1.5
-	need := 12 + headH + bodyH
-	if w.cat.MultiChoice(t.ID) {
-		need += 7 // the multiple-choice note
+	headH := float64(headLines)*headLineH + 1.5
+	notes := 0.0
+	if !empty && w.cat.MultiChoice(t.ID) {
+		notes += 2 * noteH // the multiple-choice note (two lines)
 	}
-	if notRecorded {
-		need += 4
+	if !empty && notRecorded {
+		notes += noteH
+	}
+	// need is what must fit below the current line to start the table
+	// here: all of it, or (for a table long enough to split) its title,
+	// notes, header and first rows.
+	need := tableTitleH + notes + headH + bodyH
+	if empty {
+		need = tableTitleH + 5
+	} else if len(heights) >= minRowsFirst+minRowsLast {
+		need = tableTitleH + notes + headH + sumW(heights[:minRowsFirst], func(h float64) float64 { return h })
+	}
+	if first {
+		intro := 8.0 + 2*4 + 2 // heading, intro, spacing
+		if pdf.GetY()+4+intro+need > pageBreak {
+			pdf.AddPage()
+		}
+		w.section("Tabeller", 0, false, 0)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.MultiCell(0, 4, w.tr(fmt.Sprintf("Varje tabell visar %s och samma period året före. .. = dolt tal (för få). Rader med bara nollor visas inte; en tabell utan registreringar visas med en rad.", w.r.periodName(0))), "", "L", false)
+		pdf.Ln(2)
 	}
 	w.section(t.TitleSV, 1, false, need)
 	pdf.SetFont("Helvetica", "I", 7)
 	pdf.SetTextColor(90, 90, 90)
 	unit := map[string]string{UnitContacts: "kontakter", UnitPersons: "unika personer", UnitSessions: "pass", UnitHours: "timmar", UnitCount: "antal", UnitFollowUps: "uppföljningar"}[t.Unit]
 	pdf.MultiCell(0, 3.5, w.tr(t.TitleEN+" · enhet: "+unit), "", "L", false)
+	if empty {
+		// Nothing to draw: one line in place of a grid of zeros.
+		pdf.SetTextColor(0, 0, 0)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.Ln(0.5)
+		pdf.MultiCell(0, 4, w.tr(NoRecordsNote), "", "L", false)
+		pdf.Ln(2)
+		return
+	}
 	if w.cat.MultiChoice(t.ID) {
 		pdf.MultiCell(0, 3.5, w.tr(MultiChoiceNote), "", "L", false)
 	}
@@ -668,50 +817,62 @@ func (w *pdfWriter) table(t *DocTable, newPage bool) {
 	}
 	pdf.SetTextColor(0, 0, 0)
 	pdf.Ln(1)
-	// Header.
-	x, y := pdf.GetXY()
-	pdf.SetFillColor(230, 236, 244)
-	pdf.Rect(x, y, labelW+sumW(cs, func(c col) float64 { return c.w }), headH, "F")
+	x := pdf.GetX()
 	dsv, _ := w.cat.DimTitle(dimA)
-	pdf.SetFont("Helvetica", "B", 6.8)
-	pdf.SetXY(x, y+headH-4)
-	pdf.CellFormat(labelW, 3.5, w.tr(dsv), "", 0, "L", false, 0, "")
-	cx := x + labelW
-	for _, c := range cs {
-		lines := w.wrap(c.head, c.w-1)
-		ly := y + headH - float64(len(lines))*3.1 - 0.5
-		for _, l := range lines {
-			pdf.SetXY(cx, ly)
-			pdf.CellFormat(c.w, 3.1, l, "", 0, "R", false, 0, "")
-			ly += 3.1
+	header := func() {
+		y := pdf.GetY()
+		pdf.SetFillColor(230, 236, 244)
+		pdf.Rect(x, y, tableW, headH, "F")
+		pdf.SetFont("Helvetica", "B", 6.8)
+		pdf.SetXY(x, y+headH-4)
+		pdf.CellFormat(labelW, 3.5, w.tr(dsv), "", 0, "L", false, 0, "")
+		cx := x + labelW
+		for _, c := range cs {
+			lines := w.wrap(c.head, c.w-1)
+			ly := y + headH - float64(len(lines))*headLineH - 0.5
+			for _, l := range lines {
+				pdf.SetXY(cx, ly)
+				pdf.CellFormat(c.w, headLineH, l, "", 0, "R", false, 0, "")
+				ly += headLineH
+			}
+			cx += c.w
 		}
-		cx += c.w
+		pdf.SetXY(x, y+headH)
 	}
-	pdf.SetXY(x, y+headH)
-	// Rows.
-	for _, r := range shownRows {
+	header()
+	// Page breaks, planned before drawing so that no page ends on a
+	// header and no total stands alone on the next: a continued table
+	// repeats its title (marked as continued) and its header.
+	breaks := tableBreaks(heights, pdf.GetY(), pageTop+contLineH+headH)
+	next := 0
+	for i, r := range shownRows {
+		if next < len(breaks) && breaks[next] == i {
+			next++
+			pdf.AddPage()
+			pdf.SetFont("Helvetica", "B", 8)
+			pdf.CellFormat(0, contLineH, w.tr(t.TitleSV+" (forts. / cont.)"), "", 1, "L", false, 0, "")
+			pdf.SetX(x)
+			header()
+		}
 		style := ""
 		if r == Total {
 			style = "B"
 		}
 		pdf.SetFont("Helvetica", style, 7.5)
 		lines := rowLines[r]
-		h := rowH + float64(len(lines)-1)*3.2
-		if pdf.GetY()+h > pageBreak {
-			pdf.AddPage()
-		}
+		h := heights[i]
 		y := pdf.GetY()
-		for i, l := range lines {
-			pdf.SetXY(x, y+float64(i)*3.2)
-			pdf.CellFormat(labelW, rowH, l, "", 0, "L", false, 0, "")
+		for j, l := range lines {
+			pdf.SetXY(x, y+float64(j)*rowLineH)
+			pdf.CellFormat(labelW, tableRowH, l, "", 0, "L", false, 0, "")
 		}
 		pdf.SetXY(x+labelW, y)
 		for _, c := range cs {
-			pdf.CellFormat(c.w, rowH, w.tr(c.cell(r)), "", 0, "R", false, 0, "")
+			pdf.CellFormat(c.w, tableRowH, w.tr(c.cell(r)), "", 0, "R", false, 0, "")
 		}
 		pdf.SetXY(x, y+h)
 		pdf.SetDrawColor(215, 215, 215)
-		pdf.Line(x, y+h, x+labelW+sumW(cs, func(c col) float64 { return c.w }), y+h)
+		pdf.Line(x, y+h, x+tableW, y+h)
 		pdf.SetDrawColor(0, 0, 0)
 	}
 	pdf.Ln(2)
@@ -725,8 +886,15 @@ func sumW[T any](xs []T, f func(T) float64) float64 {
 	return s
 }
 
+// partPage reports whether a part that usually opens a page (the method,
+// the appendix) should: not when the page holds little, else the last
+// table alone made a near-empty page before it.
+func (w *pdfWriter) partPage() bool {
+	return w.pdf.GetY() > pageTop+(pageBreak-pageTop)*0.4
+}
+
 func (w *pdfWriter) method() {
-	w.section("Metod: så räknas och skyddas talen", 0, true, 0)
+	w.section("Metod: så räknas och skyddas talen", 0, w.partPage(), 80)
 	w.pdf.SetFont("Helvetica", "", 10)
 	for _, p := range methodText(w.d.K) {
 		w.pdf.MultiCell(0, 5, w.tr(p), "", "L", false)
@@ -737,16 +905,19 @@ func (w *pdfWriter) method() {
 }
 
 func (w *pdfWriter) codebook() {
-	w.section("Bilaga: kodbok / Appendix: codebook", 0, true, 0)
+	w.section("Bilaga: kodbok / Appendix: codebook", 0, w.partPage(), 60)
 	seen := map[string]bool{}
 	cols := []float64{34, 40, 50, 50}
-	w.pdf.SetFont("Helvetica", "B", 7.5)
-	w.pdf.SetFillColor(230, 236, 244)
-	for i, h := range []string{"Dimension", "Kod / code", "Svenska", "English"} {
-		w.pdf.CellFormat(cols[i], 5, w.tr(h), "B", 0, "L", true, 0, "")
+	header := func() {
+		w.pdf.SetFont("Helvetica", "B", 7.5)
+		w.pdf.SetFillColor(230, 236, 244)
+		for i, h := range []string{"Dimension", "Kod / code", "Svenska", "English"} {
+			w.pdf.CellFormat(cols[i], 5, w.tr(h), "B", 0, "L", true, 0, "")
+		}
+		w.pdf.Ln(-1)
+		w.pdf.SetFont("Helvetica", "", 7)
 	}
-	w.pdf.Ln(-1)
-	w.pdf.SetFont("Helvetica", "", 7)
+	header()
 	for _, t := range w.r.tables {
 		for _, c := range t.Cells {
 			for _, dim := range t.Dimensions {
@@ -773,6 +944,7 @@ func (w *pdfWriter) codebook() {
 				}
 				if w.pdf.GetY()+float64(n)*3.4 > pageBreak {
 					w.pdf.AddPage()
+					header() // every page of the codebook has its header
 				}
 				x, y := w.pdf.GetXY()
 				for i, l := range cells {

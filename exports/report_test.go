@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"uppsok/exports"
 	"uppsok/internal/testenv"
 )
 
@@ -123,7 +124,8 @@ func TestPDFIsAReport(t *testing.T) {
 		seen := map[string]bool{}
 		for _, l := range strings.Split(text[i:], "\n") {
 			f := strings.Join(strings.Fields(l), " ")
-			if f != "" && !strings.HasPrefix(f, "Lägesbild") && seen[f] {
+			// The header row is repeated on every page of the codebook.
+			if f != "" && !strings.HasPrefix(f, "Lägesbild") && f != "Dimension Kod / code Svenska English" && seen[f] {
 				t.Errorf("codebook line twice: %q", f)
 			}
 			seen[f] = true
@@ -343,5 +345,97 @@ func TestReleaseFreezesAnalysisAndPlan(t *testing.T) {
 	text, _ := pdfText(t, pdf)
 	if !strings.Contains(text, "Köpare nås främst via KAST.") || strings.Contains(text, "Ändrad efter utgåvan") || !strings.Contains(text, "Polisregion Stockholm") {
 		t.Error("the released PDF does not hold the frozen analysis and recipient")
+	}
+}
+
+// Every table of the period is in the PDF once, under its title; a table
+// without records (no card scans) is one line "Inga registreringar", never
+// a grid of zeros; a table with hidden cells is not empty (it is drawn,
+// with ..).
+func TestPDFHoldsEveryTableOnce(t *testing.T) {
+	env, analyst := reportEnv(t)
+	_, js, _ := env.Do(t, "GET", "/api/lagesbild?year=2026", analyst, nil, nil)
+	d, err := exports.ParseDocument(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := env.Do(t, "GET", "/api/lagesbild?year=2026&format=pdf", analyst, nil, nil)
+	text, _ := pdfText(t, body)
+	pages := strings.Split(text, "\f")
+	var lines []string
+	for _, p := range pages[2:] { // after the cover and contents
+		for _, l := range strings.Split(p, "\n") {
+			if l = strings.Join(strings.Fields(l), " "); l != "" && !strings.HasPrefix(l, "Lägesbild helår 2026 · utkast · sida") {
+				lines = append(lines, l)
+			}
+		}
+	}
+	byID := map[string]*exports.DocTable{}
+	for i := range d.Tables {
+		byID[d.Tables[i].ID] = &d.Tables[i]
+	}
+	published := func(tb *exports.DocTable) (records, hidden bool) {
+		if tb == nil {
+			return false, false
+		}
+		for _, c := range tb.Cells {
+			hidden = hidden || c.Hidden
+			records = records || c.Hidden || c.Value == nil || *c.Value != 0
+		}
+		return records, hidden
+	}
+	empties, suppressed := 0, 0
+	for _, tb := range d.Tables {
+		if strings.Contains(tb.ID, exports.TrendSuffix) {
+			continue
+		}
+		at := -1
+		for i, l := range lines {
+			if l == tb.TitleSV {
+				if at >= 0 {
+					t.Errorf("table %s (%q) printed twice", tb.ID, tb.TitleSV)
+				}
+				at = i
+			}
+		}
+		if at < 0 {
+			t.Errorf("table %s (%q) not in the PDF", tb.ID, tb.TitleSV)
+			continue
+		}
+		recNow, hidden := published(&tb)
+		recPrev, _ := published(byID[tb.ID+exports.TrendSuffix])
+		saysEmpty := at+2 < len(lines) && lines[at+2] == exports.NoRecordsNote
+		switch {
+		case !recNow && !recPrev:
+			empties++
+			if !saysEmpty {
+				t.Errorf("table %s has no records but is not one line %q: %q", tb.ID, exports.NoRecordsNote, lines[at:min(at+4, len(lines))])
+			}
+		case saysEmpty:
+			t.Errorf("table %s has records (hidden cells: %v) but is printed as empty", tb.ID, hidden)
+		case hidden:
+			suppressed++
+		}
+	}
+	// A chart without bars (no actions in either year) is its title and
+	// the same line, not a legend over empty space.
+	for _, id := range []string{"contacts_by_action", "contacts_by_action" + exports.TrendSuffix} {
+		for _, c := range byID[id].Cells {
+			if c.Dims["action"] != "_total" && (c.Hidden || c.Value == nil || *c.Value != 0) {
+				t.Fatalf("the test needs no actions in %s: %+v", id, c)
+			}
+		}
+	}
+	chart := -1
+	for i, l := range lines {
+		if l == "Diagram: insatser och hänvisningar" {
+			chart = i
+		}
+	}
+	if chart < 0 || chart+1 >= len(lines) || lines[chart+1] != exports.NoRecordsNote {
+		t.Errorf("the empty actions chart is not one line %q", exports.NoRecordsNote)
+	}
+	if empties == 0 || suppressed == 0 {
+		t.Errorf("the test needs an empty table and a table with hidden cells (%d, %d)", empties, suppressed)
 	}
 }

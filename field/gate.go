@@ -65,16 +65,24 @@ func (g *cpuGate) leave() {
 	g.cond.Signal()
 }
 
-// writing marks a push that waits for or holds the write lock until the
-// returned function is called.
-func (g *cpuGate) writing() (done func()) {
+// run runs fn in a slot (left also when fn panics).
+func (g *cpuGate) run(fn func()) {
+	g.enter()
+	defer g.leave()
+	fn()
+}
+
+// writing runs fn, a push that waits for and holds the write lock, with
+// one slot fewer open meanwhile (given back also when fn panics).
+func (g *cpuGate) writing(fn func()) {
 	g.mu.Lock()
 	g.writers++
 	g.mu.Unlock()
-	return func() {
+	defer func() {
 		g.mu.Lock()
 		g.writers--
 		g.mu.Unlock()
 		g.cond.Broadcast()
-	}
+	}()
+	fn()
 }

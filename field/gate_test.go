@@ -32,7 +32,9 @@ func TestGateKeepsACoreForThePushWriter(t *testing.T) {
 	g.leave()
 	g.leave()
 
-	done := g.writing()
+	writing, finish := make(chan struct{}), make(chan struct{})
+	go g.writing(func() { close(writing); <-finish })
+	<-writing
 	if g.enter() {
 		t.Fatal("a pull waited with a slot open beside the writer")
 	}
@@ -43,7 +45,7 @@ func TestGateKeepsACoreForThePushWriter(t *testing.T) {
 		t.Fatal("a second pull entered while a push was writing: the writer has no core of its own")
 	case <-time.After(200 * time.Millisecond):
 	}
-	done()
+	close(finish)
 	select {
 	case waited := <-second:
 		if !waited {
@@ -76,5 +78,30 @@ func TestSlowLinkHoldsNoSlot(t *testing.T) {
 	case <-wrote:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow pull did not get its slot back after the write")
+	}
+}
+
+// TestGateSurvivesAPanic: a pull or push that panics (PocketBase answers
+// 500 and goes on) gives its slot back; otherwise the server would stop
+// serving pulls after a few such requests.
+func TestGateSurvivesAPanic(t *testing.T) {
+	g := newCPUGate(1)
+	for i := 0; i < 3; i++ {
+		func() {
+			defer func() { recover() }()
+			g.run(func() { panic("pull failed") })
+		}()
+		func() {
+			defer func() { recover() }()
+			g.writing(func() { panic("push failed") })
+		}()
+	}
+	if !entered(g, 5*time.Second) {
+		t.Fatal("a panicking request kept its slot")
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.writers != 0 {
+		t.Fatalf("%d writers left counted after panics", g.writers)
 	}
 }

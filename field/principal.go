@@ -3,9 +3,11 @@ package field
 import (
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // principal is who calls a field route: an enrolled device or a worker or
@@ -57,12 +59,27 @@ func apiError(status int, message string, data map[string]any) *router.ApiError 
 	return &router.ApiError{Status: status, Message: message, Data: data}
 }
 
-// touchLastSeen records that a device called, at most once a minute.
+// touchLastSeen records that a device called, at most once a minute. It is
+// a touch, written by one UPDATE of last_seen and updated, not a save of
+// the device record (no record hooks; nothing in uppsok hooks device
+// updates): inside a push it runs while the push holds the write lock,
+// and a full save of the auth record took about a millisecond there, a
+// fifth of a second in a burst of 200 tablets.
 func touchLastSeen(app core.App, dev *core.Record, now time.Time) error {
 	last := dev.GetDateTime("last_seen").Time()
 	if !last.IsZero() && now.Sub(last) < lastSeenGranularity {
 		return nil
 	}
-	dev.Set("last_seen", now.UTC().Truncate(time.Minute))
-	return app.Save(dev)
+	seen, err := types.ParseDateTime(now.UTC().Truncate(time.Minute))
+	if err != nil {
+		return err
+	}
+	updated := types.NowDateTime()
+	if _, err := app.DB().NewQuery("UPDATE devices SET last_seen = {:seen}, updated = {:updated} WHERE id = {:id}").
+		Bind(dbx.Params{"seen": seen.String(), "updated": updated.String(), "id": dev.Id}).Execute(); err != nil {
+		return err
+	}
+	dev.SetRaw("last_seen", seen)
+	dev.SetRaw("updated", updated)
+	return nil
 }

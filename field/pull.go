@@ -107,27 +107,30 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 	h.Set("Content-Type", "application/json")
 	h.Add("Vary", "Accept-Encoding")
 	sent := &sentWriter{w: e.Response, gate: s.gate}
-	var out io.Writer = sent
-	var zs *compress.Stream
-	busy := s.gate.enter()
-	if compress.AcceptsGzip(e.Request) {
-		h.Set("Content-Encoding", "gzip")
-		level := compress.QuietLevel
-		if busy {
-			level = compress.BusyLevel
+	err = func() error {
+		busy := s.gate.enter()
+		defer s.gate.leave() // also on a panic: a lost slot would stay lost
+		var out io.Writer = sent
+		var zs *compress.Stream
+		if compress.AcceptsGzip(e.Request) {
+			h.Set("Content-Encoding", "gzip")
+			level := compress.QuietLevel
+			if busy {
+				level = compress.BusyLevel
+			}
+			zs = compress.NewStream(sent, level)
+			out = zs
 		}
-		zs = compress.NewStream(sent, level)
-		out = zs
-	}
-	bw := bufio.NewWriterSize(out, DefaultPullBuffer)
-	err = s.pull(bw, p, version, cursor, first, future, mig)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil && zs != nil {
-		err = zs.Close()
-	}
-	s.gate.leave()
+		bw := bufio.NewWriterSize(out, DefaultPullBuffer)
+		err := s.pull(bw, p, version, cursor, first, future, mig)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err == nil && zs != nil {
+			err = zs.Close()
+		}
+		return err
+	}()
 	if err != nil {
 		if !sent.any {
 			h.Del("Content-Encoding")

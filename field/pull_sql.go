@@ -95,6 +95,14 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, whe
 	}
 	batch := make([]item, 0, pullBatch)
 	var missing []string
+	// The query for rows missing from the cache is prepared once per pull:
+	// parsing its json_object was most of a small pull's misses.
+	var fetch *dbx.Query
+	defer func() {
+		if fetch != nil {
+			fetch.Close()
+		}
+	}()
 	flush := func() error {
 		missing = missing[:0]
 		for i := range batch {
@@ -105,7 +113,11 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, whe
 			}
 		}
 		if len(missing) > 0 {
-			got, err := s.readRowJSON(tx, t, version, expr, missing)
+			if fetch == nil {
+				fetch = tx.Select("id", cursorField, expr).From(t.collection).
+					Where(dbx.NewExp("id IN (SELECT value FROM json_each({:ids}))")).Build().Prepare()
+			}
+			got, err := s.readRowJSON(fetch, t, version, missing)
 			if err != nil {
 				return err
 			}
@@ -147,15 +159,15 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, whe
 // pullBatch is how many rows a pull looks up in the row cache at once.
 const pullBatch = 256
 
-// readRowJSON reads the JSON of the rows with the given ids (one query)
-// and caches each at its cursor value.
-func (s *Service) readRowJSON(tx *dbx.Tx, t *table, version int, expr string, ids []string) (map[string][]byte, error) {
+// readRowJSON reads the JSON of the rows with the given ids with fetch
+// (id, cursor value and JSON of the rows whose id is in the JSON list
+// {:ids}) and caches each at its cursor value.
+func (s *Service) readRowJSON(fetch *dbx.Query, t *table, version int, ids []string) (map[string][]byte, error) {
 	list, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.Select("id", cursorField, expr).From(t.collection).
-		Where(dbx.NewExp("id IN (SELECT value FROM json_each({:ids}))", dbx.Params{"ids": string(list)})).Rows()
+	rows, err := fetch.Bind(dbx.Params{"ids": string(list)}).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", t.name, err)
 	}

@@ -112,9 +112,8 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if len(key) > 200 {
 		return apis.NewBadRequestError("Idempotency-Key är för lång. / Idempotency-Key is too long.", nil)
 	}
-	s.gate.enter()
-	plan, err := decodePush(body)
-	s.gate.leave()
+	var plan *pushPlan
+	s.gate.run(func() { plan, err = decodePush(body) })
 	if err != nil {
 		return err
 	}
@@ -127,9 +126,11 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if key != "" {
 		hash = bodyHash(body)
 	}
-	done := s.gate.writing()
-	respBody, replayed, err := s.apply(p, plan, version, key, hash)
-	done()
+	var (
+		respBody []byte
+		replayed *storedResponse
+	)
+	s.gate.writing(func() { respBody, replayed, err = s.apply(p, plan, version, key, hash) })
 	if replayed != nil {
 		return replay(e, replayed, hash)
 	}
