@@ -341,16 +341,23 @@ func loadExisting(txApp core.App, t *table, ids []string) (map[string]*existing,
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", t.collection, err)
 	}
-	inIDs := dbx.NewExp("[[id]] IN (SELECT value FROM json_each({:ids}))", dbx.Params{"ids": string(idsJSON)})
+	// Joined to json_each, SQLite walks the ids and looks each one up by
+	// its primary key (an IN over the same list first builds a temporary
+	// index of it: twice as slow).
+	idParams := dbx.Params{"ids": string(idsJSON)}
 	var recs []*core.Record
-	if err := txApp.RecordQuery(col).AndWhere(inIDs).All(&recs); err != nil {
+	err = txApp.RecordQuery(col).
+		InnerJoin("json_each({:ids}) AS pushed_ids", dbx.NewExp("pushed_ids.value = [["+col.Name+".id]]", idParams)).
+		All(&recs)
+	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", t.collection, err)
 	}
 	for _, r := range recs {
 		out[r.Id] = &existing{record: r}
 	}
 	var tombs []string
-	err = txApp.DB().Select("id").From("_uppsok_tombstones").Where(inIDs).Column(&tombs)
+	err = txApp.DB().NewQuery("SELECT t.id FROM json_each({:ids}) AS pushed_ids JOIN _uppsok_tombstones AS t ON t.id = pushed_ids.value").
+		Bind(idParams).Column(&tombs)
 	if err != nil {
 		return nil, fmt.Errorf("load tombstones: %w", err)
 	}
