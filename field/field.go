@@ -62,6 +62,9 @@ type Service struct {
 	// gate bounds the pulls and push decoding that run beside the push
 	// writer (gate.go).
 	gate *cpuGate
+	// queue holds a slot for each push decoded and waiting for the
+	// writer (push.go).
+	queue chan struct{}
 	// rows caches the pull's encoded rows (pull_cache.go).
 	rows *rowCache
 }
@@ -93,7 +96,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		loc = time.FixedZone("CET", 3600)
 	}
 	s := &Service{app: app, cfg: cfg, loc: loc, gate: newCPUGate(defaultGateSlots()),
-		rows: newRowCache(DefaultRowCacheBytes, time.Now)}
+		rows: newRowCache(DefaultRowCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
 	s.registerRowCacheHooks(app)
 
 	registerCursorHooks(app, cfg.Now)

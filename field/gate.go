@@ -12,10 +12,15 @@ import (
 // hundred pulls compressing at once, the goroutine holding the write lock
 // got a hundredth of the machine, and the queue of pushes grew for
 // seconds. cpuGate keeps a core for the writer: pulls (reading rows and
-// compressing them) and push decoding take a slot of the gate, and while a
+// compressing them) take a slot of the gate, and while a
 // push is waiting for or holding the write lock, one slot fewer is open.
 // A slot is never held while a reply waits on the network (sentWriter lets
-// go of it around each write), so a slow link holds no one up.
+// go of it around each write), so a slow link holds no one up. Push
+// decoding is bounded by the push queue instead (DefaultPushQueue).
+
+// DefaultPushQueue is how many pushes may be decoded and waiting for the
+// writer at once (push.go); the writer needs only the next few ready.
+const DefaultPushQueue = 8
 
 // cpuGate bounds the CPU-bound work that runs beside the push writer.
 type cpuGate struct {
@@ -63,13 +68,6 @@ func (g *cpuGate) leave() {
 	g.active--
 	g.mu.Unlock()
 	g.cond.Signal()
-}
-
-// run runs fn in a slot (left also when fn panics).
-func (g *cpuGate) run(fn func()) {
-	g.enter()
-	defer g.leave()
-	fn()
 }
 
 // writing runs fn, a push that waits for and holds the write lock, with

@@ -89,7 +89,9 @@ func TestGateSurvivesAPanic(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		func() {
 			defer func() { recover() }()
-			g.run(func() { panic("pull failed") })
+			g.enter()
+			defer g.leave()
+			panic("pull failed")
 		}()
 		func() {
 			defer func() { recover() }()

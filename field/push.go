@@ -112,25 +112,35 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 	if len(key) > 200 {
 		return apis.NewBadRequestError("Idempotency-Key är för lång. / Idempotency-Key is too long.", nil)
 	}
-	var plan *pushPlan
-	s.gate.run(func() { plan, err = decodePush(body) })
-	if err != nil {
-		return err
-	}
-
-	// The key is looked up inside the push's write transaction: a retry that
-	// raced the first attempt sees its committed response, never applies twice.
-	// The body's hash is kept with the key (and compared on a replay); a
-	// push without a key needs none.
-	hash := ""
-	if key != "" {
-		hash = bodyHash(body)
-	}
+	// At most DefaultPushQueue pushes are decoded and waiting for the
+	// writer at once: the others wait as bytes (a decoded push is several
+	// times its body, and in a burst of 200 tablets all of them would wait
+	// decoded, pushing the server's memory up for no speed).
 	var (
 		respBody []byte
 		replayed *storedResponse
+		hash     string
 	)
-	s.gate.writing(func() { respBody, replayed, err = s.apply(p, plan, version, key, hash) })
+	err = func() error {
+		s.queue <- struct{}{}
+		defer func() { <-s.queue }()
+		// Not in a slot of the CPU gate: the queue already bounds how many
+		// decode at once, and a decode that waited behind the pulls would
+		// leave the writer without a next push.
+		plan, err := decodePush(body)
+		if err != nil {
+			return err
+		}
+		// The key is looked up inside the push's write transaction: a retry
+		// that raced the first attempt sees its committed response, never
+		// applies twice. The body's hash is kept with the key (and compared
+		// on a replay); a push without a key needs none.
+		if key != "" {
+			hash = bodyHash(body)
+		}
+		s.gate.writing(func() { respBody, replayed, err = s.apply(p, plan, version, key, hash) })
+		return err
+	}()
 	if replayed != nil {
 		return replay(e, replayed, hash)
 	}
