@@ -203,19 +203,8 @@ func (s *quickScanner) object(depth int, member func(key []byte, plain bool, v [
 		if member != nil && !member(s.b[ks:ke], plain, v) {
 			return false
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-			s.ws()
-		case '}':
-			s.i++
-			return true
-		default:
-			return false
+		if more, ok := s.after('}'); !more {
+			return ok
 		}
 	}
 }
@@ -240,19 +229,8 @@ func (s *quickScanner) array(depth int, item func(v []byte)) bool {
 		if item != nil {
 			item(v)
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-			s.ws()
-		case ']':
-			s.i++
-			return true
-		default:
-			return false
+		if more, ok := s.after(']'); !more {
+			return ok
 		}
 	}
 }
@@ -433,19 +411,8 @@ func (s *quickScanner) records(item func(v []byte, rec map[string]json.RawMessag
 			return false
 		}
 		item(s.b[start:s.i], rec)
-		s.ws()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-			s.ws()
-		case ']':
-			s.i++
-			return true
-		default:
-			return false
+		if more, ok := s.after(']'); !more {
+			return ok
 		}
 	}
 }
@@ -526,4 +493,24 @@ func isUUIDv4(s string) bool {
 		}
 	}
 	return true
+}
+
+// after reads what follows a member of a list or an object: a comma (more
+// members follow) or the closing byte (ok: the list or object is done);
+// anything else, or the end of the body, is a syntax error.
+func (s *quickScanner) after(closing byte) (more, ok bool) {
+	s.ws()
+	if s.i >= len(s.b) {
+		return false, false
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		s.ws()
+		return true, true
+	case closing:
+		s.i++
+		return false, true
+	}
+	return false, false
 }
