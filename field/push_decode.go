@@ -176,14 +176,8 @@ func (s *quickScanner) value(depth int) ([]byte, bool) {
 // key (raw, quotes included; plain as str says) and value. member returns
 // false to give up.
 func (s *quickScanner) object(depth int, member func(key []byte, plain bool, v []byte) bool) bool {
-	if s.i >= len(s.b) || s.b[s.i] != '{' {
-		return false
-	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
-		return true
+	if empty, ok := s.open('{', '}'); empty || !ok {
+		return ok
 	}
 	for {
 		ks, ke, plain, ok := s.str()
@@ -212,14 +206,8 @@ func (s *quickScanner) object(depth int, member func(key []byte, plain bool, v [
 // array reads an array at s.i, calling item (when not nil) with each
 // element.
 func (s *quickScanner) array(depth int, item func(v []byte)) bool {
-	if s.i >= len(s.b) || s.b[s.i] != '[' {
-		return false
-	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
-		return true
+	if empty, ok := s.open('[', ']'); empty || !ok {
+		return ok
 	}
 	for {
 		v, ok := s.value(depth)
@@ -386,14 +374,8 @@ func quickTable(v []byte) (tc rawTableChanges, ok bool) {
 // element and, for an object, its columns (nil for anything else: the
 // caller asks encoding/json, which says what is wrong).
 func (s *quickScanner) records(item func(v []byte, rec map[string]json.RawMessage)) bool {
-	if s.i >= len(s.b) || s.b[s.i] != '[' {
-		return false
-	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
-		return true
+	if empty, ok := s.open('[', ']'); empty || !ok {
+		return ok
 	}
 	for {
 		start := s.i
@@ -493,6 +475,21 @@ func isUUIDv4(s string) bool {
 		}
 	}
 	return true
+}
+
+// open reads the opening byte of a list or an object (ok) and, when the
+// closing byte follows at once, that too (empty).
+func (s *quickScanner) open(opening, closing byte) (empty, ok bool) {
+	if s.i >= len(s.b) || s.b[s.i] != opening {
+		return false, false
+	}
+	s.i++
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == closing {
+		s.i++
+		return true, true
+	}
+	return false, true
 }
 
 // after reads what follows a member of a list or an object: a comma (more
