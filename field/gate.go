@@ -7,8 +7,8 @@ import (
 
 // The push writes are one at a time (SQLite has one writer), so in a burst
 // of tablets the pushes queue for the write lock, and every push's wait is
-// the sum of the pushes before it. The pulls and the push decoding can run
-// side by side, but on a small server they took the writer's CPU: with a
+// the sum of the pushes before it. The pulls can run side by side, but on
+// a small server they took the writer's CPU: with a
 // hundred pulls compressing at once, the goroutine holding the write lock
 // got a hundredth of the machine, and the queue of pushes grew for
 // seconds. cpuGate keeps a core for the writer: pulls (reading rows and

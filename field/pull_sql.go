@@ -22,8 +22,34 @@ import (
 
 // rowJSONExpr returns the SQL expression that encodes one of t's rows for
 // a client of schema version version, and false when the Go reader must
-// be used (a legacy column is in the client's schema).
+// be used (a legacy column is in the client's schema). The expressions are
+// built once, at start (rowExprs), not per pull.
 func rowJSONExpr(t *table, version int) (string, bool) {
+	expr, ok := rowExprs[rowExprKey{t, version}]
+	return expr, ok
+}
+
+type rowExprKey struct {
+	t       *table
+	version int
+}
+
+// rowExprs holds the SQL row expression of every writable table for every
+// schema version that has one.
+var rowExprs = func() map[rowExprKey]string {
+	out := map[rowExprKey]string{}
+	for _, t := range tables {
+		for v := MinSchemaVersion; v <= MaxSchemaVersion; v++ {
+			if expr, ok := buildRowJSONExpr(t, v); ok {
+				out[rowExprKey{t, v}] = expr
+			}
+		}
+	}
+	return out
+}()
+
+// buildRowJSONExpr builds rowJSONExpr's expression.
+func buildRowJSONExpr(t *table, version int) (string, bool) {
 	if !t.writable {
 		return "", false
 	}
