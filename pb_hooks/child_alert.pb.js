@@ -4,15 +4,20 @@
 // follow-up; these hooks widen the rule locally and mail the leads. Handlers
 // run in their own runtime, so each loads child_alert.js with require().
 
-onRecordAfterCreateSuccess((e) => {
-  e.next();
-  require(`${__hooks}/child_alert.js`).widen(e.app, e.record);
-}, "contacts");
+// The contact hooks are bound only when child_alert.js widens the rule
+// (its extraReasons is a function): otherwise they would do nothing, at a
+// cost for every contact a tablet pushes.
+if (require(`${__hooks}/child_alert.js`).widens()) {
+  onRecordAfterCreateSuccess((e) => {
+    e.next();
+    require(`${__hooks}/child_alert.js`).widen(e.app, e.record);
+  }, "contacts");
 
-onRecordAfterUpdateSuccess((e) => {
-  e.next();
-  require(`${__hooks}/child_alert.js`).widen(e.app, e.record);
-}, "contacts");
+  onRecordAfterUpdateSuccess((e) => {
+    e.next();
+    require(`${__hooks}/child_alert.js`).widen(e.app, e.record);
+  }, "contacts");
+}
 
 onRecordAfterCreateSuccess((e) => {
   e.next();
