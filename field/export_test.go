@@ -3,6 +3,7 @@ package field
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -122,4 +123,24 @@ func CachedRow(s *Service, collection, id string) bool {
 	defer s.rows.mu.Unlock()
 	_, ok := s.rows.byKey[rowKey{collection, id}]
 	return ok
+}
+
+// PushWrites returns how many write transactions the push writer has run
+// and how many pushes it has applied (push_group.go): fewer transactions
+// than pushes means pushes shared one.
+func (s *Service) PushWrites() (transactions, pushes int64) {
+	return s.writer.transactions.Load(), s.writer.pushes.Load()
+}
+
+// WaitQueuedPushes waits until at least n pushes wait for the writer, at
+// most timeout; it reports whether they did.
+func (s *Service) WaitQueuedPushes(n int, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for s.writer.queued() < n {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
 }

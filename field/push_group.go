@@ -77,8 +77,8 @@ type writeQueue struct {
 	pending []*pushJob
 	running bool
 	// transactions and pushes count the write transactions the writer
-	// ran and the pushes it applied (a push applied again alone after its
-	// group failed counts twice); the tests read them.
+	// ran and the pushes they applied (a group that was rolled back
+	// applied none); the tests read them.
 	transactions, pushes atomic.Int64
 }
 
@@ -192,8 +192,17 @@ func (s *Service) applyTogether(group []*pushJob) (committed bool) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if committed {
+				// Stored: a push with no answer yet is answered 500 (its
+				// retry gets the stored reply).
+				for _, j := range group {
+					if j.err == nil && j.replayed == nil {
+						j.err = fmt.Errorf("push group panicked after its commit: %v\n%s", r, debug.Stack())
+					}
+				}
+				return
+			}
 			s.app.Logger().Error("push group panicked; its pushes are applied alone", "panic", fmt.Sprint(r))
-			committed = false
 		}
 		if !committed {
 			for i, j := range group {
@@ -242,6 +251,7 @@ func (s *Service) applyTogether(group []*pushJob) (committed bool) {
 	if !completed || txErr != nil {
 		return false
 	}
+	committed = true
 	s.writer.pushes.Add(int64(len(group)))
 	if err == nil {
 		return true
