@@ -1,12 +1,17 @@
 package field
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/compress"
 )
 
 // TableInfo is one wire table's description as the tests see it.
@@ -143,4 +148,61 @@ func (s *Service) WaitQueuedPushes(n int, timeout time.Duration) bool {
 		time.Sleep(time.Millisecond)
 	}
 	return true
+}
+
+// ChunkStats reports how many chunks the pull's chunk cache holds and the
+// bytes it accounts for them.
+func ChunkStats(s *Service) (n, bytes int) { return s.chunks.stats() }
+
+// PullAs writes the pull reply a principal of team gets, as the handler
+// would: gzip when zipped, as a pull that found other pulls waiting for
+// CPU when busy (which handlePull cannot be made to see on demand).
+func PullAs(s *Service, team string, version int, cursor int64, zipped, busy bool) ([]byte, error) {
+	var out bytes.Buffer
+	var (
+		w  io.Writer = &out
+		gz *compress.Chunked
+	)
+	if zipped {
+		var err error
+		level := compress.QuietLevel
+		if busy {
+			level = compress.BusyLevel
+		}
+		if gz, err = compress.NewChunked(&out, level); err != nil {
+			return nil, err
+		}
+		w = gz
+	}
+	bw := bufio.NewWriter(w)
+	err := s.pull(bw, gz, busy, principal{team: team}, version, cursor, cursor == 0, false, nil)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if gz != nil {
+		if cerr := gz.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return out.Bytes(), err
+}
+
+// CachedChunks reports how many chunks of a team's rows of a collection
+// the pull's chunk cache holds.
+func CachedChunks(s *Service, collection, team string) int {
+	s.chunks.mu.Lock()
+	defer s.chunks.mu.Unlock()
+	return len(s.chunks.byScope[chunkScope{collection, team}])
+}
+
+// SetChunks turns the pull's chunk cache on (an empty one, whose chunks are
+// compressed at level) or off (0: every row is compressed with its reply,
+// as before the cache).
+func SetChunks(s *Service, level int) {
+	if level == 0 {
+		s.chunks = nil
+		return
+	}
+	s.chunks = newChunkCache(DefaultChunkCacheBytes, time.Now)
+	s.chunks.level = level
 }

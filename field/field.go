@@ -70,6 +70,9 @@ type Service struct {
 	writer writeQueue
 	// rows caches the pull's encoded rows (pull_cache.go).
 	rows *rowCache
+	// chunks caches the compressed pull's chunks of rows (pull_chunks.go);
+	// nil compresses every row with its reply (tests and benchmarks).
+	chunks *chunkCache
 }
 
 // Register wires the field service into app: cursor hooks, the revoked
@@ -99,7 +102,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		loc = time.FixedZone("CET", 3600)
 	}
 	s := &Service{app: app, cfg: cfg, loc: loc, gate: newCPUGate(defaultGateSlots()),
-		rows: newRowCache(DefaultRowCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
+		rows: newRowCache(DefaultRowCacheBytes, time.Now), chunks: newChunkCache(DefaultChunkCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
 	s.registerRowCacheHooks(app)
 
 	registerCursorHooks(app, cfg.Now)

@@ -458,6 +458,26 @@ func TestShippedHooksLeaveContactsAlone(t *testing.T) {
 		t.Errorf("widened hooks bind %d after-create and %d after-update handlers, want 2 and 1",
 			created-baseCreated, updated-baseUpdated)
 	}
+	// A child_alert.js a municipality edited before widens() existed keeps
+	// its contact hooks.
+	old := copyHooks(t, true)
+	js := filepath.Join(old, "child_alert.js")
+	data, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "module.exports = { extraReasons, widens, widen, mail };", "module.exports = { extraReasons, widen, mail };", 1)
+	if edited == string(data) {
+		t.Fatal("module.exports of child_alert.js not found")
+	}
+	if err := os.WriteFile(js, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	created, updated = count(old)
+	if created != baseCreated+2 || updated != baseUpdated+1 {
+		t.Errorf("an older child_alert.js binds %d after-create and %d after-update handlers, want 2 and 1",
+			created-baseCreated, updated-baseUpdated)
+	}
 }
 
 // TestFollowUpAccess: leads read and act on their own team's follow-ups

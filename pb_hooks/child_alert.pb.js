@@ -6,8 +6,10 @@
 
 // The contact hooks are bound only when child_alert.js widens the rule
 // (its extraReasons is a function): otherwise they would do nothing, at a
-// cost for every contact a tablet pushes.
-if (require(`${__hooks}/child_alert.js`).widens()) {
+// cost for every contact a tablet pushes. A child_alert.js edited before
+// this release has no widens() and always widens: bound, as then.
+const childAlert = require(`${__hooks}/child_alert.js`);
+if (typeof childAlert.widens !== "function" || childAlert.widens()) {
   onRecordAfterCreateSuccess((e) => {
     e.next();
     require(`${__hooks}/child_alert.js`).widen(e.app, e.record);
