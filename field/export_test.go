@@ -1,11 +1,16 @@
 package field
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"uppsok/internal/compress"
 )
 
 // TableInfo is one wire table's description as the tests see it.
@@ -155,4 +160,45 @@ func PushSteps(s *Service, auth *core.Record, body []byte, version int, prebuild
 		}
 	}
 	return reply, storedPrebuilt, err
+}
+
+// ChunkStats reports how many chunks the pull's chunk cache holds and the
+// bytes it accounts for them.
+func ChunkStats(s *Service) (n, bytes int) { return s.chunks.stats() }
+
+// PullAs writes the pull reply a principal of team gets, as the handler
+// would: gzip when zipped, as a pull that found other pulls waiting for
+// CPU when busy (which handlePull cannot be made to see on demand).
+func PullAs(s *Service, team string, version int, cursor int64, zipped, busy bool) ([]byte, error) {
+	var out bytes.Buffer
+	var (
+		w  io.Writer = &out
+		gz *compress.Chunked
+	)
+	if zipped {
+		var err error
+		if gz, err = compress.NewChunked(&out, compress.BusyLevel); err != nil {
+			return nil, err
+		}
+		w = gz
+	}
+	bw := bufio.NewWriter(w)
+	err := s.pull(bw, gz, busy, principal{team: team}, version, cursor, cursor == 0, false, nil)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if gz != nil {
+		if cerr := gz.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return out.Bytes(), err
+}
+
+// CachedChunks reports how many chunks of a team's rows of a collection
+// the pull's chunk cache holds.
+func CachedChunks(s *Service, collection, team string) int {
+	s.chunks.mu.Lock()
+	defer s.chunks.mu.Unlock()
+	return len(s.chunks.byScope[chunkScope{collection, team}])
 }

@@ -67,6 +67,8 @@ type Service struct {
 	queue chan struct{}
 	// rows caches the pull's encoded rows (pull_cache.go).
 	rows *rowCache
+	// chunks caches the compressed pull's chunks of rows (pull_chunks.go).
+	chunks *chunkCache
 }
 
 // Register wires the field service into app: cursor hooks, the revoked
@@ -96,7 +98,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		loc = time.FixedZone("CET", 3600)
 	}
 	s := &Service{app: app, cfg: cfg, loc: loc, gate: newCPUGate(defaultGateSlots()),
-		rows: newRowCache(DefaultRowCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
+		rows: newRowCache(DefaultRowCacheBytes, time.Now), chunks: newChunkCache(DefaultChunkCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
 	s.registerRowCacheHooks(app)
 
 	registerCursorHooks(app, cfg.Now)

@@ -110,24 +110,38 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 	err = func() error {
 		busy := s.gate.enter()
 		defer s.gate.leave() // also on a panic: a lost slot would stay lost
-		var out io.Writer = sent
-		var zs *compress.Stream
+		var (
+			out io.Writer = sent
+			cw  *bufio.Writer
+			gz  *compress.Chunked
+		)
 		if compress.AcceptsGzip(e.Request) {
 			h.Set("Content-Encoding", "gzip")
 			level := compress.QuietLevel
 			if busy {
 				level = compress.BusyLevel
 			}
-			zs = compress.NewStream(sent, level)
-			out = zs
+			// Compressed bytes are held too: cached chunks are copied in
+			// between the stream's own small blocks.
+			cw = bufio.NewWriterSize(sent, DefaultPullBuffer)
+			var err error
+			if gz, err = compress.NewChunked(cw, level); err != nil {
+				return err
+			}
+			out = gz
 		}
 		bw := bufio.NewWriterSize(out, DefaultPullBuffer)
-		err := s.pull(bw, p, version, cursor, first, future, mig)
+		err := s.pull(bw, gz, busy, p, version, cursor, first, future, mig)
 		if err == nil {
 			err = bw.Flush()
 		}
-		if err == nil && zs != nil {
-			err = zs.Close()
+		if gz != nil {
+			if cerr := gz.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = cw.Flush()
+			}
 		}
 		return err
 	}()
@@ -173,7 +187,11 @@ func (s *sentWriter) Write(b []byte) (int, error) {
 //
 //	{"changes":{TABLE:{"created":[],"updated":[ROW...],"deleted":[ID...]}...},
 //	 "timestamp":T[,"experimentalStrategy":"replacement"]}
-func (s *Service) pull(w *bufio.Writer, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
+//
+// gz is the gzip stream under w when the reply is compressed (nil when
+// plain): rows of writable tables then go into it as cached chunks; busy
+// says that other pulls waited for CPU as this one started.
+func (s *Service) pull(w *bufio.Writer, gz *compress.Chunked, busy bool, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
 	db, ok := s.app.ConcurrentDB().(*dbx.DB)
 	if !ok {
 		return fmt.Errorf("unexpected read db type %T", s.app.ConcurrentDB())
@@ -194,6 +212,7 @@ func (s *Service) pull(w *bufio.Writer, p principal, version int, cursor int64, 
 		strategy = "replacement"
 	}
 	enc := newRowEncoder(w)
+	enc.gz, enc.busy = gz, busy
 
 	since := s.cfg.Now().In(s.loc).AddDate(0, 0, -s.cfg.WindowDays).Format(time.DateOnly)
 	w.WriteString(`{"changes":{`)
@@ -236,7 +255,7 @@ func (s *Service) pull(w *bufio.Writer, p principal, version int, cursor int64, 
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
 			if expr, ok := rowJSONExpr(t, version); ok {
-				err = s.cachedRows(tx, t, version, expr, where, params, enc.rawRow)
+				err = s.cachedRows(tx, t, version, p.team, expr, where, params, enc)
 			} else {
 				err = syncedRows(tx, t, version, where, params, enc.row)
 			}
@@ -277,6 +296,11 @@ type rowEncoder struct {
 	// theirs); buf is the row being encoded.
 	keys []string
 	buf  []byte
+	// gz, when the reply is gzip, takes compressed chunks of rows
+	// (pull_chunks.go) after what w holds.
+	gz *compress.Chunked
+	// busy is true when other pulls waited for CPU as this one started.
+	busy bool
 }
 
 func newRowEncoder(w *bufio.Writer) *rowEncoder { return &rowEncoder{w: w, first: true} }
@@ -312,6 +336,26 @@ func (e *rowEncoder) rawRow(b []byte) error {
 		return e.err
 	}
 	if _, err := e.w.Write(b); err != nil {
+		e.err = err
+	}
+	return e.err
+}
+
+// chunk writes a compressed chunk of rows of the current list (rows
+// joined by commas, as rawRow would write them one by one).
+func (e *rowEncoder) chunk(c *compress.Chunk) error {
+	if !e.first {
+		e.w.WriteByte(',')
+	}
+	e.first = false
+	if e.err != nil {
+		return e.err
+	}
+	if err := e.w.Flush(); err != nil {
+		e.err = err
+		return err
+	}
+	if err := e.gz.WriteChunk(c); err != nil {
 		e.err = err
 	}
 	return e.err

@@ -129,15 +129,20 @@ func (c *rowCache) remove(el *list.Element) {
 	c.used -= len(e.json) + len(e.key.id) + entryOverhead
 }
 
-// registerRowCacheHooks drops a synced record's cached row when the record
-// changes or is deleted, and sweeps the cache each minute.
+// registerRowCacheHooks drops a synced record's cached row, and the cached
+// chunks of its team's rows, when the record changes or is deleted, and
+// sweeps both caches each minute.
 func (s *Service) registerRowCacheHooks(app core.App) {
 	stamped, _ := cursorCollections()
 	drop := func(e *core.RecordEvent) error {
 		s.rows.drop(e.Record.Collection().Name, e.Record.Id)
+		s.chunks.drop(e.Record.Collection().Name, e.Record.GetString("team"))
 		return e.Next()
 	}
 	app.OnRecordAfterUpdateSuccess(stamped...).BindFunc(drop)
 	app.OnRecordAfterDeleteSuccess(stamped...).BindFunc(drop)
-	app.Cron().MustAdd("uppsok_pull_cache_sweep", "* * * * *", func() { s.rows.sweep(rowCacheTTL) })
+	app.Cron().MustAdd("uppsok_pull_cache_sweep", "* * * * *", func() {
+		s.rows.sweep(rowCacheTTL)
+		s.chunks.sweep(rowCacheTTL)
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"uppsok/internal/compress"
 	"uppsok/taxonomy"
 )
 
@@ -104,23 +105,25 @@ func millisSQL(col string) string {
 }
 
 // cachedRows reads t's rows matching where, in cursor order, each as one
-// JSON object (expr), and hands each to emit. The ids and cursor values are
-// read first, a batch at a time; the JSON of a row comes from the row cache
-// when it holds the row at that cursor value, else from SQLite (and is
-// cached).
-func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, where dbx.Expression, params dbx.Params, emit func([]byte) error) error {
+// JSON object (expr), and writes them with enc. The ids and cursor values
+// are read first, a batch (a chunk) at a time; the JSON of a row comes from
+// the row cache when it holds the row at that cursor value, else from
+// SQLite (and is cached). When the reply is gzip (enc.gz), a batch is
+// written as one compressed chunk, from the chunk cache when it holds the
+// batch's rows (pull_chunks.go): then the rows are not read at all. A
+// short last batch of a busy pull is written row by row.
+func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr string, where dbx.Expression, params dbx.Params, enc *rowEncoder) error {
 	rows, err := tx.Select("id", cursorField).From(t.collection).Where(where).OrderBy(cursorField).Bind(params).Rows()
 	if err != nil {
 		return fmt.Errorf("read %s: %w", t.name, err)
 	}
 	defer rows.Close()
-	type item struct {
-		id   string
-		seq  int64
-		json []byte
-	}
-	batch := make([]item, 0, pullBatch)
-	var missing []string
+	batch := make([]pullRow, 0, pullBatch)
+	var (
+		missing []string
+		keyBuf  []byte
+		raw     []byte
+	)
 	// The query for rows missing from the cache is prepared once per pull:
 	// parsing its json_object was most of a small pull's misses.
 	var fetch *dbx.Query
@@ -130,6 +133,21 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, whe
 		}
 	}()
 	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		defer func() { batch = batch[:0] }()
+		// A short last chunk changes with every row a team adds: while
+		// pulls wait for CPU its rows are compressed with the reply, not
+		// at the chunk level, and it is not cached.
+		chunked := enc.gz != nil && !(enc.busy && len(batch) < pullBatch)
+		var key chunkKey
+		if chunked {
+			key, keyBuf = keyOf(keyBuf, version, t.collection, batch)
+			if c, ok := s.chunks.get(key); ok {
+				return enc.chunk(c)
+			}
+		}
 		missing = missing[:0]
 		for i := range batch {
 			if j, ok := s.rows.get(t.collection, batch[i].id, version, batch[i].seq); ok {
@@ -157,15 +175,31 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, whe
 			if it.json == nil {
 				return fmt.Errorf("read %s: row %s left the snapshot", t.name, it.id)
 			}
-			if err := emit(it.json); err != nil {
-				return err
-			}
 		}
-		batch = batch[:0]
-		return nil
+		if !chunked {
+			for _, it := range batch {
+				if err := enc.rawRow(it.json); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		raw = raw[:0]
+		for i, it := range batch {
+			if i > 0 {
+				raw = append(raw, ',')
+			}
+			raw = append(raw, it.json...)
+		}
+		c, err := compress.NewChunk(raw, DefaultChunkLevel)
+		if err != nil {
+			return fmt.Errorf("compress %s: %w", t.name, err)
+		}
+		s.chunks.put(key, t.collection, team, c)
+		return enc.chunk(c)
 	}
 	for rows.Next() {
-		var it item
+		var it pullRow
 		if err := rows.Scan(&it.id, &it.seq); err != nil {
 			return fmt.Errorf("scan %s: %w", t.name, err)
 		}
@@ -182,7 +216,15 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, expr string, whe
 	return flush()
 }
 
-// pullBatch is how many rows a pull looks up in the row cache at once.
+// pullRow is a row of cachedRows: its id and cursor value, then its JSON.
+type pullRow struct {
+	id   string
+	seq  int64
+	json []byte
+}
+
+// pullBatch is how many rows a pull looks up in the row cache at once, and
+// the rows of a compressed chunk.
 const pullBatch = 256
 
 // readRowJSON reads the JSON of the rows with the given ids with fetch

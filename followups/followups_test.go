@@ -355,25 +355,7 @@ func TestDueOn(t *testing.T) {
 // follow-up (no personal data), raise no duplicate of the Go rule's
 // follow-up, and a municipality's widened rule raises its own.
 func TestMailOnceAndLocalWidening(t *testing.T) {
-	hooks := t.TempDir()
-	src := filepath.Join(testenv.RepoRoot(), "pb_hooks")
-	for _, name := range []string{"child_alert.pb.js", "child_alert.js"} {
-		data, err := os.ReadFile(filepath.Join(src, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if name == "child_alert.js" {
-			widened := strings.Replace(string(data), "function extraReasons(contact) {\n  return [];",
-				"function extraReasons(contact) {\n  if (contact.getString(\"age_band\") === \"18_20\" && contact.getString(\"assessment\") === \"suspected_trafficking\") return [\"local_young_adult\"];\n  return [];", 1)
-			if widened == string(data) {
-				t.Fatal("extraReasons not found in child_alert.js")
-			}
-			data = []byte(widened)
-		}
-		if err := os.WriteFile(filepath.Join(hooks, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hooks := copyHooks(t, true)
 	env := testenv.NewWith(t, testenv.Options{HooksDir: hooks})
 	mika := env.TeamID(t, "mika")
 	env.User(t, "lead@mika.se", "lead", mika)
@@ -427,6 +409,74 @@ func TestMailOnceAndLocalWidening(t *testing.T) {
 	}
 	if n := env.App.TestMailer.TotalSend(); n != 2 {
 		t.Errorf("%d mails after saving again, want 2", n)
+	}
+}
+
+// copyHooks copies the repository's child-alert hooks to a new folder,
+// with the example local rule of child_alert.js filled in when widened.
+func copyHooks(t *testing.T, widened bool) string {
+	t.Helper()
+	hooks := t.TempDir()
+	src := filepath.Join(testenv.RepoRoot(), "pb_hooks")
+	for _, name := range []string{"child_alert.pb.js", "child_alert.js"} {
+		data, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "child_alert.js" && widened {
+			local := strings.Replace(string(data), "\nconst extraReasons = null;",
+				"\nconst extraReasons = function (contact) {\n  if (contact.getString(\"age_band\") === \"18_20\" && contact.getString(\"assessment\") === \"suspected_trafficking\") return [\"local_young_adult\"];\n  return [];\n};", 1)
+			if local == string(data) {
+				t.Fatal("const extraReasons = null not found in child_alert.js")
+			}
+			data = []byte(local)
+		}
+		if err := os.WriteFile(filepath.Join(hooks, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hooks
+}
+
+// TestShippedHooksLeaveContactsAlone: as shipped (no local rule), the
+// child-alert hooks bind nothing to contacts, only the mail on follow-ups:
+// a JS hook on contacts would cost every pushed contact a call into the JS
+// runtime for nothing. With a local rule the contact hooks are bound.
+func TestShippedHooksLeaveContactsAlone(t *testing.T) {
+	count := func(dir string) (created, updated int) {
+		env := testenv.NewWith(t, testenv.Options{HooksDir: dir})
+		return env.App.OnRecordAfterCreateSuccess().Length(), env.App.OnRecordAfterUpdateSuccess().Length()
+	}
+	baseCreated, baseUpdated := count(t.TempDir())
+	created, updated := count(copyHooks(t, false))
+	if created != baseCreated+1 || updated != baseUpdated {
+		t.Errorf("shipped hooks bind %d after-create and %d after-update handlers, want 1 (the mail) and 0",
+			created-baseCreated, updated-baseUpdated)
+	}
+	created, updated = count(copyHooks(t, true))
+	if created != baseCreated+2 || updated != baseUpdated+1 {
+		t.Errorf("widened hooks bind %d after-create and %d after-update handlers, want 2 and 1",
+			created-baseCreated, updated-baseUpdated)
+	}
+	// A child_alert.js a municipality edited before widens() existed keeps
+	// its contact hooks.
+	old := copyHooks(t, true)
+	js := filepath.Join(old, "child_alert.js")
+	data, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "module.exports = { extraReasons, widens, widen, mail };", "module.exports = { extraReasons, widen, mail };", 1)
+	if edited == string(data) {
+		t.Fatal("module.exports of child_alert.js not found")
+	}
+	if err := os.WriteFile(js, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	created, updated = count(old)
+	if created != baseCreated+2 || updated != baseUpdated+1 {
+		t.Errorf("an older child_alert.js binds %d after-create and %d after-update handlers, want 2 and 1",
+			created-baseCreated, updated-baseUpdated)
 	}
 }
 

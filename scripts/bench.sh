@@ -39,17 +39,20 @@ echo "streamed first pull of $(load stream-contacts) contacts: server RSS +$(loa
 # over the same table in the same process, run twice (the machine is
 # shared: two same-run ratios show the spread); then the small tertial
 # (200 contacts, every table, tertial + year + a revision, all audited).
-for run in 1 2; do
-  go test ./exports/ -run '^$' -bench 'Lagesbild1M' -benchtime "${LB_BENCHTIME:-3x}" -timeout 60m | tee "$out/lb$run.txt"
-done
-go test ./exports/ -run '^$' -bench 'LagesbildSmallTertial' -benchtime "${LB_SMALL_BENCHTIME:-1x}" -timeout 30m | tee "$out/lbsmall.txt"
-for run in 1 2; do
-  gb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/groupby/ {print $3}' "$out/lb$run.txt")
-  lb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/lagesbild/ {print $3}' "$out/lb$run.txt")
-  awk -v r="$run" -v g="$gb" -v l="$lb" 'BEGIN { printf "lägesbild of 1,000,000 contacts (run %d): %.2f s; one GROUP BY pass: %.2f s; ratio %.2f (target <= 1.5)\n", r, l/1e9, g/1e9, l/g }'
-done
-small=$(awk '$1 ~ /^BenchmarkLagesbildSmallTertial/ {print $3}' "$out/lbsmall.txt")
-awk -v s="$small" 'BEGIN { printf "small tertial (200 contacts, every table, tertial + year + revision audited): %.1f s per op (keep under 60)\n", s/1e9 }'
+# BENCH_LAGESBILD=0 leaves them out (the sync figures alone, in minutes).
+if [ "${BENCH_LAGESBILD:-1}" != 0 ]; then
+  for run in 1 2; do
+    go test ./exports/ -run '^$' -bench 'Lagesbild1M' -benchtime "${LB_BENCHTIME:-3x}" -timeout 60m | tee "$out/lb$run.txt"
+  done
+  go test ./exports/ -run '^$' -bench 'LagesbildSmallTertial' -benchtime "${LB_SMALL_BENCHTIME:-1x}" -timeout 30m | tee "$out/lbsmall.txt"
+  for run in 1 2; do
+    gb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/groupby/ {print $3}' "$out/lb$run.txt")
+    lb=$(awk '$1 ~ /^BenchmarkLagesbild1M\/lagesbild/ {print $3}' "$out/lb$run.txt")
+    awk -v r="$run" -v g="$gb" -v l="$lb" 'BEGIN { printf "lägesbild of 1,000,000 contacts (run %d): %.2f s; one GROUP BY pass: %.2f s; ratio %.2f (target <= 1.5)\n", r, l/1e9, g/1e9, l/g }'
+  done
+  small=$(awk '$1 ~ /^BenchmarkLagesbildSmallTertial/ {print $3}' "$out/lbsmall.txt")
+  awk -v s="$small" 'BEGIN { printf "small tertial (200 contacts, every table, tertial + year + revision audited): %.1f s per op (keep under 60)\n", s/1e9 }'
+fi
 
 echo
 echo "== where push time goes (CPU, cumulative, uppsok and PocketBase frames)"

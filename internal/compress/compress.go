@@ -4,13 +4,9 @@
 package compress
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-
-	kgzip "github.com/klauspost/compress/gzip"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -71,10 +67,10 @@ func AcceptsGzip(r *http.Request) bool {
 	return false
 }
 
-// Levels of a streamed reply (klauspost/compress's gzip). At level 6 a
-// first sync packs about as tightly as the standard library's default, in
-// half its CPU time; level 1 takes a quarter of level 6's time for about a
-// quarter more bytes. A handler uses BusyLevel while the server is short of
+// Levels of a streamed reply (klauspost/compress's flate, in a Chunked
+// stream: chunked.go). At level 6 a first sync packs about as tightly as
+// the standard library's default, in half its CPU time; level 1 takes a
+// quarter of level 6's time for about a quarter more bytes. A handler uses BusyLevel while the server is short of
 // CPU (field's pull: other pulls are waiting), so that a burst of tablets
 // is not slowed by compression, and QuietLevel otherwise, for the weak
 // links in the field. scripts/bench.sh prints the figures.
@@ -82,41 +78,3 @@ const (
 	QuietLevel = 6
 	BusyLevel  = 1
 )
-
-var gzipPools = map[int]*sync.Pool{QuietLevel: newPool(QuietLevel), BusyLevel: newPool(BusyLevel)}
-
-func newPool(level int) *sync.Pool {
-	return &sync.Pool{New: func() any {
-		zw, _ := kgzip.NewWriterLevel(io.Discard, level)
-		return zw
-	}}
-}
-
-// Stream is a gzip writer over w for a handler that compresses its own
-// streamed reply (the pull compresses while it reads, so that the CPU it
-// takes can be bounded: see field's CPU gate). Close flushes it and
-// returns it to a pool.
-type Stream struct {
-	*kgzip.Writer
-	pool *sync.Pool
-}
-
-// NewStream returns a gzip stream over w at level QuietLevel or BusyLevel.
-func NewStream(w io.Writer, level int) *Stream {
-	pool, ok := gzipPools[level]
-	if !ok {
-		pool = gzipPools[QuietLevel]
-	}
-	zw := pool.Get().(*kgzip.Writer)
-	zw.Reset(w)
-	return &Stream{Writer: zw, pool: pool}
-}
-
-// Close ends the gzip stream (writing its trailer to w) and pools the
-// writer; the Stream must not be used after.
-func (s *Stream) Close() error {
-	err := s.Writer.Close()
-	s.pool.Put(s.Writer)
-	s.Writer = nil
-	return err
-}
