@@ -1,18 +1,8 @@
 package field
 
 import (
-	"runtime"
-	"sync"
-
 	"github.com/pocketbase/pocketbase/core"
 )
-
-// DefaultPrebuildPart is how many created records of a table a push must
-// hold per CPU before they are built in parts side by side: a tablet's
-// usual push (tens of records) is built in one goroutine, since in a burst
-// the other pushes keep the other cores busy; a push of hundreds uses
-// every core.
-const DefaultPrebuildPart = 128
 
 // Building records before the write transaction.
 //
@@ -111,48 +101,11 @@ func (s *Service) prebuild(p principal, plan *pushPlan, version int) {
 			continue // the transaction finds (or fails on) it as before
 		}
 		set := newFieldSetters(col)
-		parts := min(runtime.GOMAXPROCS(0), created/DefaultPrebuildPart)
-		if parts <= 1 {
-			b.buildCreated(t, col, set, prs)
-			continue
-		}
-		// A large push is built in parts side by side, each part a run of
-		// records in push order.
-		var (
-			wg       sync.WaitGroup
-			mu       sync.Mutex
-			panicked any
-		)
-		size := (len(prs) + parts - 1) / parts
-		for lo := 0; lo < len(prs); lo += size {
-			part := prs[lo:min(lo+size, len(prs))]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() {
-					if r := recover(); r != nil {
-						mu.Lock()
-						panicked = r
-						mu.Unlock()
-					}
-				}()
-				b.buildCreated(t, col, set, part)
-			}()
-		}
-		wg.Wait()
-		if panicked != nil {
-			panic(panicked) // in the request's goroutine, where the router recovers it
-		}
-	}
-}
-
-// buildCreated builds the records of prs that the tablet listed under
-// created.
-func (b recordBuilder) buildCreated(t *table, col *core.Collection, set fieldSetters, prs []pushedRecord) {
-	for i := range prs {
-		if prs[i].created {
-			rec, clean := b.build(t, col, set, prs[i], nil)
-			prs[i].pre = &prebuilt{rec: rec, clean: clean}
+		for i := range prs {
+			if prs[i].created {
+				rec, clean := b.build(t, col, set, prs[i], nil)
+				prs[i].pre = &prebuilt{rec: rec, clean: clean}
+			}
 		}
 	}
 }
