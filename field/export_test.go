@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -177,7 +178,11 @@ func PullAs(s *Service, team string, version int, cursor int64, zipped, busy boo
 	)
 	if zipped {
 		var err error
-		if gz, err = compress.NewChunked(&out, compress.BusyLevel); err != nil {
+		level := compress.QuietLevel
+		if busy {
+			level = compress.BusyLevel
+		}
+		if gz, err = compress.NewChunked(&out, level); err != nil {
 			return nil, err
 		}
 		w = gz
@@ -201,4 +206,16 @@ func CachedChunks(s *Service, collection, team string) int {
 	s.chunks.mu.Lock()
 	defer s.chunks.mu.Unlock()
 	return len(s.chunks.byScope[chunkScope{collection, team}])
+}
+
+// SetChunks turns the pull's chunk cache on (an empty one, whose chunks are
+// compressed at level) or off (0: every row is compressed with its reply,
+// as before the cache).
+func SetChunks(s *Service, level int) {
+	if level == 0 {
+		s.chunks = nil
+		return
+	}
+	s.chunks = newChunkCache(DefaultChunkCacheBytes, time.Now)
+	s.chunks.level = level
 }

@@ -67,7 +67,8 @@ type Service struct {
 	queue chan struct{}
 	// rows caches the pull's encoded rows (pull_cache.go).
 	rows *rowCache
-	// chunks caches the compressed pull's chunks of rows (pull_chunks.go).
+	// chunks caches the compressed pull's chunks of rows (pull_chunks.go);
+	// nil compresses every row with its reply (tests and benchmarks).
 	chunks *chunkCache
 }
 

@@ -136,13 +136,17 @@ func (s *Service) registerRowCacheHooks(app core.App) {
 	stamped, _ := cursorCollections()
 	drop := func(e *core.RecordEvent) error {
 		s.rows.drop(e.Record.Collection().Name, e.Record.Id)
-		s.chunks.drop(e.Record.Collection().Name, e.Record.GetString("team"))
+		if s.chunks != nil {
+			s.chunks.drop(e.Record.Collection().Name, e.Record.GetString("team"))
+		}
 		return e.Next()
 	}
 	app.OnRecordAfterUpdateSuccess(stamped...).BindFunc(drop)
 	app.OnRecordAfterDeleteSuccess(stamped...).BindFunc(drop)
 	app.Cron().MustAdd("uppsok_pull_cache_sweep", "* * * * *", func() {
 		s.rows.sweep(rowCacheTTL)
-		s.chunks.sweep(rowCacheTTL)
+		if s.chunks != nil {
+			s.chunks.sweep(rowCacheTTL)
+		}
 	})
 }

@@ -62,10 +62,12 @@ type chunkCache struct {
 	byScope map[chunkScope]map[chunkKey]struct{}
 	lru     list.List // front: most recently used
 	now     func() time.Time
+	// level is the flate level chunks are compressed at.
+	level int
 }
 
 func newChunkCache(budget int, now func() time.Time) *chunkCache {
-	return &chunkCache{budget: budget, byKey: map[chunkKey]*list.Element{},
+	return &chunkCache{budget: budget, level: DefaultChunkLevel, byKey: map[chunkKey]*list.Element{},
 		byScope: map[chunkScope]map[chunkKey]struct{}{}, now: now}
 }
 

@@ -140,7 +140,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		// A short last chunk changes with every row a team adds: while
 		// pulls wait for CPU its rows are compressed with the reply, not
 		// at the chunk level, and it is not cached.
-		chunked := enc.gz != nil && !(enc.busy && len(batch) < pullBatch)
+		chunked := enc.gz != nil && s.chunks != nil && !(enc.busy && len(batch) < pullBatch)
 		var key chunkKey
 		if chunked {
 			key, keyBuf = keyOf(keyBuf, version, t.collection, batch)
@@ -191,7 +191,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 			}
 			raw = append(raw, it.json...)
 		}
-		c, err := compress.NewChunk(raw, DefaultChunkLevel)
+		c, err := compress.NewChunk(raw, s.chunks.level)
 		if err != nil {
 			return fmt.Errorf("compress %s: %w", t.name, err)
 		}
