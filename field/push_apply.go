@@ -82,7 +82,7 @@ func (s *Service) applyIn(txApp core.App, w *pushWriter, j *pushJob) (wrote bool
 			return false, errReplayed
 		}
 	}
-	pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(), version: j.version,
+	pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: plan.date(s), version: j.version,
 		refs: newTeamRefs(txApp, p.team), w: w}
 	if p.device && isRevoked(p.record) {
 		// The last push of a returned device: checked again inside the
@@ -235,24 +235,19 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pu
 		}
 		pr.raw = onlyColumns(pr.raw, changed)
 	}
-	var stored storedRecord
-	if !isNew {
-		stored = x.record
-	}
-	clean := sanitizeRecord(t, pr.raw, pt.version, stored, pt.today)
-	var rec *core.Record
-	if isNew {
-		rec = core.NewRecord(col)
-		set.set(rec, "id", pr.id)
-		set.set(rec, "team", p.team)
-		if p.device {
-			set.set(rec, "device", p.record.Id)
-		}
+	var (
+		rec   *core.Record
+		clean *cleanRecord
+	)
+	if pre := prebuiltFor(pr, col, isNew); pre != nil {
+		rec, clean = pre.rec, pre.clean
 	} else {
-		rec = x.record
-	}
-	for f, v := range clean.values {
-		set.set(rec, f, v)
+		var stored *core.Record
+		if !isNew {
+			stored = x.record
+		}
+		b := recordBuilder{s: pt.s, p: p, version: pt.version, today: pt.today}
+		rec, clean = b.build(t, col, set, pr, stored)
 	}
 	for _, c := range t.columns {
 		if c.kind != kindRelation {
@@ -270,11 +265,6 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pu
 		}
 		if isNew && c.self && rec.GetString(c.field) == "" && p.workerID() != "" {
 			set.set(rec, c.field, p.workerID())
-		}
-	}
-	if clean.personCode != "" && t.personCode {
-		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
-			set.set(rec, "person_key", h)
 		}
 	}
 	// The sanitiser has already made every value valid (its fuzz test
