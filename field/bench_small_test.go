@@ -2,9 +2,15 @@ package field_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
 
 	"github.com/google/uuid"
-	"testing"
+
+	"uppsok/field"
+	"uppsok/internal/testenv"
 )
 
 // BenchmarkPushTablet: a tablet-sized push (50 contacts, as in the burst
@@ -28,4 +34,64 @@ func BenchmarkPushTablet(b *testing.B) {
 	}
 	b.StopTimer()
 	reportRate(b, b.N*50)
+}
+
+// BenchmarkPushBurst: tablet-sized pushes (50 contacts) from 16 tablets at
+// once over loopback HTTP, every push applied alone (as before group
+// commit) and with the pushes waiting for the writer applied together
+// (push_group.go); the ratio of the two contacts/s is group commit's gain.
+func BenchmarkPushBurst(b *testing.B) {
+	const tablets = 16
+	for _, mode := range []struct {
+		name  string
+		group int
+	}{{"alone", 1}, {"grouped", field.DefaultGroupPushes}} {
+		b.Run(mode.name, func(b *testing.B) {
+			env := testenv.NewWith(b, testenv.Options{Plain: true})
+			field.SetGroupPushes(env.Uppsok.Field, mode.group)
+			team := env.TeamID(b, "mika")
+			toks := make([]string, tablets)
+			for i := range toks {
+				_, toks[i] = env.Device(b, team, fmt.Sprintf("bench %d", i))
+			}
+			bodies := make([][]byte, b.N)
+			for i := range bodies {
+				bodies[i], _ = json.Marshal(map[string]any{
+					"changes":        map[string]any{"contacts": map[string]any{"created": benchContacts(50), "updated": []any{}, "deleted": []any{}}},
+					"last_pulled_at": 0,
+				})
+			}
+			tx0, p0 := env.Uppsok.Field.PushWrites()
+			busy0 := field.PushWriterBusy(env.Uppsok.Field)
+			var next atomic.Int64
+			var failed atomic.Value
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			for _, tok := range toks {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
+						a, err := sendPushBody(env, tok, bodies[i])
+						if err == nil && a.status != 200 {
+							err = fmt.Errorf("push: %d %s", a.status, a.body)
+						}
+						if err != nil {
+							failed.Store(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			if err, _ := failed.Load().(error); err != nil {
+				b.Fatal(err)
+			}
+			tx, pushes := env.Uppsok.Field.PushWrites()
+			b.ReportMetric(float64(pushes-p0)/float64(tx-tx0), "pushes/tx")
+			b.ReportMetric(float64((field.PushWriterBusy(env.Uppsok.Field)-busy0).Microseconds())/float64(b.N), "writer-µs/push")
+			reportRate(b, b.N*50)
+		})
+	}
 }

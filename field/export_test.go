@@ -137,6 +137,13 @@ func (s *Service) PushWrites() (transactions, pushes int64) {
 	return s.writer.transactions.Load(), s.writer.pushes.Load()
 }
 
+// PushWriterBusy is the push writer's time applying pushes so far.
+func PushWriterBusy(s *Service) time.Duration { return time.Duration(s.writer.busy.Load()) }
+
+// SetGroupPushes sets the most pushes one write transaction applies (1:
+// every push alone, as before group commit); before any push.
+func SetGroupPushes(s *Service, n int) { s.writer.limit = n }
+
 // WaitQueuedPushes waits until at least n pushes wait for the writer, at
 // most timeout; it reports whether they did.
 func (s *Service) WaitQueuedPushes(n int, timeout time.Duration) bool {

@@ -67,14 +67,24 @@ func sendPush(env *testenv.Env, r groupReq) (groupAns, error) {
 	if err != nil {
 		return groupAns{}, err
 	}
+	return sendPushKey(env, r.tok, r.key, body)
+}
+
+// sendPushBody sends a push body with a new idempotency key.
+func sendPushBody(env *testenv.Env, tok string, body []byte) (groupAns, error) {
+	return sendPushKey(env, tok, uuid.NewString(), body)
+}
+
+// sendPushKey sends a push body with an idempotency key (none when "").
+func sendPushKey(env *testenv.Env, tok, key string, body []byte) (groupAns, error) {
 	req, err := http.NewRequest("POST", env.URL+"/api/field/sync?schema_version=2", bytes.NewReader(body))
 	if err != nil {
 		return groupAns{}, err
 	}
-	req.Header.Set("Authorization", r.tok)
+	req.Header.Set("Authorization", tok)
 	req.Header.Set("Content-Type", "application/json")
-	if r.key != "" {
-		req.Header.Set("Idempotency-Key", r.key)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
 	}
 	res, err := env.Client.Do(req)
 	if err != nil {
