@@ -130,6 +130,59 @@ func CachedRow(s *Service, collection, id string) bool {
 	return ok
 }
 
+// PushWrites returns how many write transactions the push writer has run
+// and how many pushes it has applied (push_group.go): fewer transactions
+// than pushes means pushes shared one.
+func (s *Service) PushWrites() (transactions, pushes int64) {
+	return s.writer.transactions.Load(), s.writer.pushes.Load()
+}
+
+// WaitQueuedPushes waits until at least n pushes wait for the writer, at
+// most timeout; it reports whether they did.
+func (s *Service) WaitQueuedPushes(n int, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for s.writer.queued() < n {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
+}
+
+// PushSteps applies a push body as the sync route does, without HTTP: the
+// body decoded, its created records built ahead when prebuild is set (the
+// route always builds them ahead), between run when not nil (another
+// writer's change after the build, before the push's transaction), and
+// the push applied for auth (a device or a field user). It returns the
+// reply body, or the error, and the ids whose prebuilt record the
+// transaction stored.
+func PushSteps(s *Service, auth *core.Record, body []byte, version int, prebuild bool, between func()) (reply []byte, storedPrebuilt []string, err error) {
+	p, err := fieldPrincipal(&core.RequestEvent{Auth: auth})
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := decodePush(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if prebuild {
+		s.prebuild(p, plan, version)
+	}
+	if between != nil {
+		between()
+	}
+	reply, _, err = s.apply(p, plan, version, "", "")
+	for _, t := range pushOrder {
+		for _, pr := range plan.upserts[t] {
+			if pr.pre != nil && pr.pre.used && !pr.pre.rec.IsNew() {
+				storedPrebuilt = append(storedPrebuilt, pr.id)
+			}
+		}
+	}
+	return reply, storedPrebuilt, err
+}
+
 // ChunkStats reports how many chunks the pull's chunk cache holds and the
 // bytes it accounts for them.
 func ChunkStats(s *Service) (n, bytes int) { return s.chunks.stats() }

@@ -65,6 +65,9 @@ type Service struct {
 	// queue holds a slot for each push decoded and waiting for the
 	// writer (push.go).
 	queue chan struct{}
+	// writer applies the pushes, several waiting ones in one transaction
+	// (push_group.go).
+	writer writeQueue
 	// rows caches the pull's encoded rows (pull_cache.go).
 	rows *rowCache
 	// chunks caches the compressed pull's chunks of rows (pull_chunks.go);

@@ -68,6 +68,12 @@ const (
 type pushedRecord struct {
 	id  string
 	raw map[string]json.RawMessage
+	// created says the tablet listed the record under created (its last
+	// upsert of the id, when it pushed the id more than once).
+	created bool
+	// pre is the record built before the push waited for the writer
+	// (push_prebuild.go); nil when it was not built ahead.
+	pre *prebuilt
 }
 
 // pushPlan is a decoded push, ready to apply.
@@ -77,6 +83,9 @@ type pushPlan struct {
 	deletes      map[*table][]string
 	resp         pushResponse
 	count        int
+	// today is the date (Stockholm) that no pushed date may pass, taken
+	// once per push (prebuild); "" until then.
+	today string
 }
 
 func (r *pushResponse) reject(tbl, id, reason string) {
@@ -131,6 +140,9 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
+		// The created records are built now, beside the writer, so that
+		// the write transaction (one at a time) has less to do.
+		s.prebuild(p, plan, version)
 		// The key is looked up inside the push's write transaction: a retry
 		// that raced the first attempt sees its committed response, never
 		// applies twice. The body's hash is kept with the key (and compared
@@ -288,12 +300,13 @@ func decodePushWith(body []byte, quick bool) (*pushPlan, error) {
 				plan.resp.reject(t.name, rawID(rec["id"]), RejectMalformedID)
 				continue
 			}
+			pr := pushedRecord{id: id, raw: rec, created: i < len(tc.Created)}
 			if i, dup := seen[id]; dup {
-				plan.upserts[t][i] = pushedRecord{id: id, raw: rec}
+				plan.upserts[t][i] = pr
 				continue
 			}
 			seen[id] = len(plan.upserts[t])
-			plan.upserts[t] = append(plan.upserts[t], pushedRecord{id: id, raw: rec})
+			plan.upserts[t] = append(plan.upserts[t], pr)
 		}
 		deleted := map[string]bool{}
 		for _, raw := range tc.Deleted {

@@ -48,92 +48,104 @@ type pushTx struct {
 // already used: nothing is applied and the stored response is answered.
 var errReplayed = errors.New("idempotency key already used")
 
-// apply runs a push in one transaction and returns the response body, or
-// the stored response when key was already used. Either every accepted
-// record is stored, the cursor advanced and the idempotency key recorded,
-// or nothing is.
+// apply applies a push and returns the response body, or the stored
+// response when key was already used. Either every accepted record is
+// stored, the cursor advanced and the idempotency key recorded, or nothing
+// is. The push waits for the writer, which may apply it in one transaction
+// with other pushes that were waiting too (push_group.go).
 func (s *Service) apply(p principal, plan *pushPlan, version int, key, hash string) (respBody []byte, replayed *storedResponse, err error) {
-	err = s.app.RunInTransaction(func(txApp core.App) error {
-		if key != "" {
-			stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
-			if err != nil {
-				return err
-			}
-			if stored != nil {
-				replayed = stored
-				return errReplayed
-			}
-		}
-		pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: s.today(), version: version,
-			refs: newTeamRefs(txApp, p.team), w: newPushWriter(txApp, s.app)}
-		defer pt.w.close()
-		if p.device && isRevoked(p.record) {
-			// The last push of a returned device: checked again inside the
-			// transaction, so that two racing pushes cannot both be it.
-			dev, err := txApp.FindRecordById("devices", p.record.Id)
-			if err != nil {
-				return fmt.Errorf("reload device: %w", err)
-			}
-			if !pushFirstOpen(dev, s.cfg.Now()) {
-				return wipeError()
-			}
-			pt.final = dev
-		}
-		if err := pt.loadAndCheckConflicts(); err != nil {
-			return err
-		}
-		total := int64(0)
-		for _, t := range pushOrder {
-			total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
-		}
-		block, err := reserveSeq(txApp, total)
+	j := &pushJob{p: p, plan: plan, version: version, key: key, hash: hash, done: make(chan struct{})}
+	s.writer.submit(s, j)
+	<-j.done
+	return j.respBody, j.replayed, j.err
+}
+
+// applyIn applies the push of j inside the transaction of txApp, writing
+// its records with w, and sets j's response body (or its stored response:
+// then it returns errReplayed). wrote reports whether the push had begun to
+// write when it returned: an error before that (a conflict, a replay, a
+// locked-out device) leaves the transaction as it found it.
+//
+// A push may be applied more than once: when a transaction it shared with
+// other pushes is rolled back, it is applied again alone. Everything it
+// changes outside the transaction is therefore made anew by each attempt
+// (the reply is restored from a copy by the writer, see pushJob.attempt).
+func (s *Service) applyIn(txApp core.App, w *pushWriter, j *pushJob) (wrote bool, err error) {
+	p, plan, key := j.p, j.plan, j.key
+	if key != "" {
+		stored, err := findIdempotent(txApp.DB(), p.key(), key, s.cfg.Now())
 		if err != nil {
-			return err
+			return false, err
 		}
-		raised := &followups.Raised{}
-		pt.ctx = followups.WithRaised(withSeqBlock(context.WithValue(context.Background(), pushSaveKey{}, true), block), raised)
-		for _, t := range pushOrder {
-			if err := pt.upsertAll(t); err != nil {
-				return err
-			}
+		if stored != nil {
+			j.replayed = stored
+			return false, errReplayed
 		}
-		// Deletes after upserts; a record before the records it points at.
-		for i := len(pushOrder) - 1; i >= 0; i-- {
-			if err := pt.deleteAll(pushOrder[i]); err != nil {
-				return err
-			}
-		}
-		if pt.final != nil {
-			// Pushed: the device wipes after this reply and is locked out.
-			now := s.cfg.Now().UTC()
-			pt.final.Set("final_push_at", now)
-			pt.final.Set("last_seen", now.Truncate(time.Minute))
-			pt.final.RefreshTokenKey()
-			if err := txApp.Save(pt.final); err != nil {
-				return fmt.Errorf("lock out returned device: %w", err)
-			}
-			plan.resp.Wipe = true
-		} else if p.device {
-			if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
-				return fmt.Errorf("update last_seen: %w", err)
-			}
-		}
-		if len(raised.IDs) > 0 {
-			plan.resp.FollowupsRaised = map[string][]string{childRuleTable.name: raised.IDs}
-		}
-		respBody, err = json.Marshal(plan.resp)
-		if err != nil {
-			return fmt.Errorf("encode push response: %w", err)
-		}
-		if key != "" {
-			return storeIdempotent(txApp, p.key(), key, hash, http.StatusOK, respBody, s.cfg.Now())
-		}
-		return nil
-	})
-	if replayed != nil {
-		return nil, replayed, nil
 	}
-	return respBody, nil, err
+	pt := &pushTx{s: s, tx: txApp, p: p, plan: plan, today: plan.date(s), version: j.version,
+		refs: newTeamRefs(txApp, p.team), w: w}
+	if p.device && isRevoked(p.record) {
+		// The last push of a returned device: checked again inside the
+		// transaction, so that two racing pushes cannot both be it.
+		dev, err := txApp.FindRecordById("devices", p.record.Id)
+		if err != nil {
+			return false, fmt.Errorf("reload device: %w", err)
+		}
+		if !pushFirstOpen(dev, s.cfg.Now()) {
+			return false, wipeError()
+		}
+		pt.final = dev
+	}
+	if err := pt.loadAndCheckConflicts(); err != nil {
+		return false, err
+	}
+	total := int64(0)
+	for _, t := range pushOrder {
+		total += int64(len(plan.upserts[t]) + len(plan.deletes[t]))
+	}
+	block, err := reserveSeq(txApp, total)
+	if err != nil {
+		return true, err
+	}
+	raised := &followups.Raised{}
+	pt.ctx = followups.WithRaised(withSeqBlock(context.WithValue(context.Background(), pushSaveKey{}, true), block), raised)
+	for _, t := range pushOrder {
+		if err := pt.upsertAll(t); err != nil {
+			return true, err
+		}
+	}
+	// Deletes after upserts; a record before the records it points at.
+	for i := len(pushOrder) - 1; i >= 0; i-- {
+		if err := pt.deleteAll(pushOrder[i]); err != nil {
+			return true, err
+		}
+	}
+	if pt.final != nil {
+		// Pushed: the device wipes after this reply and is locked out.
+		now := s.cfg.Now().UTC()
+		pt.final.Set("final_push_at", now)
+		pt.final.Set("last_seen", now.Truncate(time.Minute))
+		pt.final.RefreshTokenKey()
+		if err := txApp.Save(pt.final); err != nil {
+			return true, fmt.Errorf("lock out returned device: %w", err)
+		}
+		plan.resp.Wipe = true
+	} else if p.device {
+		if err := touchLastSeen(txApp, p.record, s.cfg.Now()); err != nil {
+			return true, fmt.Errorf("update last_seen: %w", err)
+		}
+	}
+	if len(raised.IDs) > 0 {
+		plan.resp.FollowupsRaised = map[string][]string{childRuleTable.name: raised.IDs}
+	}
+	j.respBody, err = json.Marshal(plan.resp)
+	if err != nil {
+		return true, fmt.Errorf("encode push response: %w", err)
+	}
+	if key != "" {
+		return true, storeIdempotent(txApp, p.key(), key, j.hash, http.StatusOK, j.respBody, s.cfg.Now())
+	}
+	return true, nil
 }
 
 // loadAndCheckConflicts loads what the server holds for every pushed id
@@ -223,24 +235,19 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pu
 		}
 		pr.raw = onlyColumns(pr.raw, changed)
 	}
-	var stored storedRecord
-	if !isNew {
-		stored = x.record
-	}
-	clean := sanitizeRecord(t, pr.raw, pt.version, stored, pt.today)
-	var rec *core.Record
-	if isNew {
-		rec = core.NewRecord(col)
-		set.set(rec, "id", pr.id)
-		set.set(rec, "team", p.team)
-		if p.device {
-			set.set(rec, "device", p.record.Id)
-		}
+	var (
+		rec   *core.Record
+		clean *cleanRecord
+	)
+	if pre := prebuiltFor(pr, col, isNew); pre != nil {
+		rec, clean = pre.rec, pre.clean
 	} else {
-		rec = x.record
-	}
-	for f, v := range clean.values {
-		set.set(rec, f, v)
+		var stored *core.Record
+		if !isNew {
+			stored = x.record
+		}
+		b := recordBuilder{s: pt.s, p: p, version: pt.version, today: pt.today}
+		rec, clean = b.build(t, col, set, pr, stored)
 	}
 	for _, c := range t.columns {
 		if c.kind != kindRelation {
@@ -258,11 +265,6 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pu
 		}
 		if isNew && c.self && rec.GetString(c.field) == "" && p.workerID() != "" {
 			set.set(rec, c.field, p.workerID())
-		}
-	}
-	if clean.personCode != "" && t.personCode {
-		if h := pt.s.cfg.Hasher().Hash(clean.personCode); h != "" {
-			set.set(rec, "person_key", h)
 		}
 	}
 	// The sanitiser has already made every value valid (its fuzz test
