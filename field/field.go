@@ -73,6 +73,8 @@ type Service struct {
 	// chunks caches the compressed pull's chunks of rows (pull_chunks.go);
 	// nil compresses every row with its reply (tests and benchmarks).
 	chunks *chunkCache
+	// fetch holds the pull's prepared reads of rows' JSON (pull_sql.go).
+	fetch fetchStmts
 }
 
 // Register wires the field service into app: cursor hooks, the revoked

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/dbx"
 
@@ -124,12 +125,13 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		keyBuf  []byte
 		raw     []byte
 	)
-	// The query for rows missing from the cache is prepared once per pull:
-	// parsing its json_object was most of a small pull's misses.
-	var fetch *dbx.Query
+	// The query for rows missing from the cache is prepared once per
+	// connection (fetchStmt): parsing its json_object was most of a small
+	// pull's misses.
+	var fetch *sql.Stmt
 	defer func() {
 		if fetch != nil {
-			fetch.Close()
+			fetch.Close() // the transaction's handle only
 		}
 	}()
 	flush := func() error {
@@ -148,6 +150,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 				return enc.chunk(c)
 			}
 		}
+		var err error
 		missing = missing[:0]
 		for i := range batch {
 			if j, ok := s.rows.get(t.collection, batch[i].id, version, batch[i].seq); ok {
@@ -158,8 +161,9 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		}
 		if len(missing) > 0 {
 			if fetch == nil {
-				fetch = tx.Select("id", cursorField, expr).From(t.collection).
-					Where(dbx.NewExp("id IN (SELECT value FROM json_each({:ids}))")).Build().Prepare()
+				if fetch, err = s.fetchStmt(tx, t, version, expr); err != nil {
+					return err
+				}
 			}
 			got, err := s.readRowJSON(fetch, t, version, missing)
 			if err != nil {
@@ -229,13 +233,13 @@ const pullBatch = 256
 
 // readRowJSON reads the JSON of the rows with the given ids with fetch
 // (id, cursor value and JSON of the rows whose id is in the JSON list
-// {:ids}) and caches each at its cursor value.
-func (s *Service) readRowJSON(fetch *dbx.Query, t *table, version int, ids []string) (map[string][]byte, error) {
+// given) and caches each at its cursor value.
+func (s *Service) readRowJSON(fetch *sql.Stmt, t *table, version int, ids []string) (map[string][]byte, error) {
 	list, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := fetch.Bind(dbx.Params{"ids": string(list)}).Rows()
+	rows, err := fetch.Query(string(list))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", t.name, err)
 	}
@@ -255,4 +259,48 @@ func (s *Service) readRowJSON(fetch *dbx.Query, t *table, version int, ids []str
 		s.rows.put(t.collection, id, version, seq, row)
 	}
 	return out, rows.Err()
+}
+
+// fetchStmts holds, per table and schema version, the statement that reads
+// rows' JSON by id, prepared on the read pool: database/sql then prepares
+// it once on each connection and reuses it in every transaction there.
+type fetchStmts struct {
+	mu sync.Mutex
+	db *sql.DB
+	m  map[rowExprKey]*sql.Stmt
+}
+
+// fetchStmt returns tx's handle of the statement that reads t's rows'
+// JSON (expr) for schema version version by a JSON list of ids.
+func (s *Service) fetchStmt(tx *dbx.Tx, t *table, version int, expr string) (*sql.Stmt, error) {
+	b, ok := tx.Builder.(interface {
+		Executor() dbx.Executor
+		DB() *dbx.DB
+	})
+	if !ok {
+		return nil, fmt.Errorf("unexpected read builder type %T", tx.Builder)
+	}
+	stx, ok := b.Executor().(*sql.Tx)
+	if !ok {
+		return nil, fmt.Errorf("unexpected read transaction type %T", b.Executor())
+	}
+	db := b.DB().DB()
+	f := &s.fetch
+	f.mu.Lock()
+	if f.db != db { // a new pool (tests reopen apps): the old statements are gone
+		f.db, f.m = db, map[rowExprKey]*sql.Stmt{}
+	}
+	st, ok := f.m[rowExprKey{t, version}]
+	if !ok {
+		var err error
+		st, err = db.Prepare("SELECT id, " + cursorField + ", " + expr + " FROM " + quoteIdent(t.collection) +
+			" WHERE id IN (SELECT value FROM json_each(?))")
+		if err != nil {
+			f.mu.Unlock()
+			return nil, fmt.Errorf("prepare read of %s: %w", t.name, err)
+		}
+		f.m[rowExprKey{t, version}] = st
+	}
+	f.mu.Unlock()
+	return stx.Stmt(st), nil
 }
