@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -123,7 +124,25 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool, profile 
 	if err := srv.resetPeak(); err != nil {
 		return err
 	}
-	lat, pushLat, pullLat, errs := burst(c, toks, per)
+	// Every push body is made before the burst, so that the clock and the
+	// CPU figures hold the burst's requests only.
+	bodies := make([][]byte, len(toks))
+	for i := range bodies {
+		bodies[i] = pushBody(per)
+	}
+	cpu0, err := srv.cpuTime()
+	if err != nil {
+		return err
+	}
+	self0, t0 := selfCPU(), time.Now()
+	lat, pushLat, pullLat, errs, check := burst(c, toks, bodies)
+	wall := time.Since(t0)
+	cpu1, err := srv.cpuTime()
+	if err != nil {
+		return err
+	}
+	self1 := selfCPU()
+	errs += check()
 	peak, err := srv.status("VmHWM")
 	if err != nil {
 		return err
@@ -135,6 +154,11 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool, profile 
 	quantiles("tablets-push", pushLat)
 	quantiles("tablets-pull", pullLat)
 	fmt.Printf("tablets-peak-rss-mib %.0f\n", float64(peak)/1024)
+	// Where the burst's time goes: on this machine the server and the
+	// simulated tablets share the cores.
+	fmt.Printf("tablets-wall-ms %d\n", wall.Milliseconds())
+	fmt.Printf("tablets-server-cpu-ms %d\n", (cpu1 - cpu0).Milliseconds())
+	fmt.Printf("tablets-client-cpu-ms %d\n", (self1 - self0).Milliseconds())
 	if profile != "" {
 		if srv, err = srv.restart(bin, ""); err != nil {
 			return err
@@ -204,14 +228,15 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool, profile 
 	return nil
 }
 
-// burst makes every tablet push per contacts and then pull, all released at
+// burst makes every tablet push its body and then pull, all released at
 // once; it returns each tablet's time for both, the push part and the pull
-// part of each, and the number that failed. The simulated tablets run on
+// part of each, the number that failed, and check, which checks the pulls
+// and returns the number of tablets whose pull was wrong. The simulated tablets run on
 // the server's own two cores, so while the clock runs a tablet only sends
 // and reads bytes: checking its pull (unpacking it, decoding the JSON,
 // finding its own contacts in it) is done after the burst, as a tablet's
 // own CPU would.
-func burst(c *client, toks []string, per int) (lat, pushLat, pullLat []time.Duration, errs int) {
+func burst(c *client, toks []string, bodies [][]byte) (lat, pushLat, pullLat []time.Duration, errs int, check func() int) {
 	var (
 		mu sync.Mutex
 		wg sync.WaitGroup
@@ -220,12 +245,15 @@ func burst(c *client, toks []string, per int) (lat, pushLat, pullLat []time.Dura
 		push, pull []byte
 	}
 	var done []tablet
+	// Every tablet waits at the gate until all are ready.
 	gate := make(chan struct{})
-	for _, tok := range toks {
+	var ready sync.WaitGroup
+	for i, tok := range toks {
 		wg.Add(1)
-		go func(tok string) {
+		ready.Add(1)
+		go func(tok string, body []byte) {
 			defer wg.Done()
-			body := pushBody(per)
+			ready.Done()
 			<-gate
 			t0 := time.Now()
 			err := c.push(tok, body)
@@ -247,17 +275,20 @@ func burst(c *client, toks []string, per int) (lat, pushLat, pullLat []time.Dura
 			pushLat = append(pushLat, t1.Sub(t0))
 			pullLat = append(pullLat, t2.Sub(t1))
 			done = append(done, tablet{push: body, pull: pulled})
-		}(tok)
+		}(tok, bodies[i])
 	}
+	ready.Wait()
 	close(gate)
 	wg.Wait()
-	for _, t := range done {
-		if err := pulledOwn(t.push, t.pull); err != nil {
-			errs++
-			fmt.Fprintln(os.Stderr, "tablet:", err)
+	return lat, pushLat, pullLat, errs, func() (failed int) {
+		for _, t := range done {
+			if err := pulledOwn(t.push, t.pull); err != nil {
+				failed++
+				fmt.Fprintln(os.Stderr, "tablet:", err)
+			}
 		}
+		return failed
 	}
-	return lat, pushLat, pullLat, errs
 }
 
 // pulledOwn checks a burst tablet's pull (gzip-compressed, or plain when
@@ -379,6 +410,41 @@ func (s *server) stop() {
 // resetPeak resets the process's peak RSS (Linux: clear_refs 5).
 func (s *server) resetPeak() error {
 	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.cmd.Process.Pid), []byte("5"), 0)
+}
+
+// cpuTime reads the server process's CPU time (user and system) from
+// /proc/PID/stat.
+func (s *server) cpuTime() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name (which may hold spaces) in
+	// parentheses; utime and stime are fields 14 and 15, in clock ticks
+	// (100 a second on Linux).
+	rest := string(data)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc stat: %q", data)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("bad /proc stat: %q", data)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// selfCPU is the load test's own CPU time so far (user and system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // status reads a kB figure of /proc/PID/status.
