@@ -160,9 +160,57 @@ func (s *preparedWrite) bindNew(rec *core.Record) (bound bool, err error) {
 				return false, errors.New("empty primary key is not allowed")
 			}
 		}
+		if list, ok := v.(types.JSONArray[string]); ok {
+			// A multiple select's column: the text its driver value
+			// stores, made without encoding/json for lists of plain codes.
+			if v, err = jsonStringList(list); err != nil {
+				return false, err
+			}
+		}
 		s.params[s.names[i]] = v
 	}
 	return true, nil
+}
+
+// jsonStringList returns the text types.JSONArray[string].Value stores for
+// list (encoding/json's, twice over: it encodes the output of its own
+// MarshalJSON): for a list of codes made only of ASCII letters, digits,
+// '_', '-' and '.', which JSON writes as they are, the quoted codes joined
+// with commas; for any other, Value's own text.
+// TestJSONStringListIsPocketBases compares the two.
+func jsonStringList(list types.JSONArray[string]) (string, error) {
+	n := 2
+	for _, s := range list {
+		for i := 0; i < len(s); i++ {
+			if !plainJSONByte(s[i]) {
+				v, err := list.Value()
+				if err != nil {
+					return "", err
+				}
+				text, _ := v.(string)
+				return text, nil
+			}
+		}
+		n += len(s) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, s...)
+		b = append(b, '"')
+	}
+	b = append(b, ']')
+	return string(b), nil
+}
+
+// plainJSONByte reports whether c is written as it is inside a JSON
+// string by encoding/json.
+func plainJSONByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 // save creates or updates rec through the app's model hook chains, as
