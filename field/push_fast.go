@@ -148,7 +148,12 @@ func (s *preparedWrite) bindNew(rec *core.Record) (bound bool, err error) {
 			return false, nil
 		}
 		var v any
-		if dv, ok := f.(core.DriverValuer); ok {
+		if sf, ok := f.(*core.SelectField); ok {
+			v, err = selectDriverValue(sf, rec)
+			if err != nil {
+				return false, err
+			}
+		} else if dv, ok := f.(core.DriverValuer); ok {
 			if v, err = dv.DriverValue(rec); err != nil {
 				return false, err
 			}
@@ -170,6 +175,44 @@ func (s *preparedWrite) bindNew(rec *core.Record) (bound bool, err error) {
 		s.params[s.names[i]] = v
 	}
 	return true, nil
+}
+
+// selectDriverValue returns what a select field's DriverValue returns for
+// rec (PocketBase v0.39: the raw value made a list of unique non-empty
+// codes, then its last code when single, its JSON text when multiple),
+// without the map of uniques DriverValue builds per field and record when
+// the raw value is already what the sanitiser stores: one code without
+// '[' (single), or a list of distinct non-empty codes (multiple). Any
+// other raw value goes to DriverValue. TestSelectDriverValueIsPocketBases
+// compares the two.
+func selectDriverValue(f *core.SelectField, rec *core.Record) (any, error) {
+	raw := rec.GetRaw(f.Name)
+	if !f.IsMultiple() {
+		if s, ok := raw.(string); ok && strings.IndexByte(s, '[') < 0 {
+			return s, nil
+		}
+		return f.DriverValue(rec)
+	}
+	if list, ok := raw.([]string); ok && distinctCodes(list) {
+		return jsonStringList(list)
+	}
+	return f.DriverValue(rec)
+}
+
+// distinctCodes reports whether list holds no empty and no repeated code
+// (a select's lists are a handful of codes: no map needed).
+func distinctCodes(list []string) bool {
+	for i, s := range list {
+		if s == "" {
+			return false
+		}
+		for _, t := range list[:i] {
+			if s == t {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // jsonStringList returns the text types.JSONArray[string].Value stores for
