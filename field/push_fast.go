@@ -193,26 +193,10 @@ func selectDriverValue(f *core.SelectField, rec *core.Record) (any, error) {
 		}
 		return f.DriverValue(rec)
 	}
-	if list, ok := raw.([]string); ok && distinctCodes(list) {
+	if list, ok := raw.([]string); ok && nonzeroUnique(list) {
 		return jsonStringList(list)
 	}
 	return f.DriverValue(rec)
-}
-
-// distinctCodes reports whether list holds no empty and no repeated code
-// (a select's lists are a handful of codes: no map needed).
-func distinctCodes(list []string) bool {
-	for i, s := range list {
-		if s == "" {
-			return false
-		}
-		for _, t := range list[:i] {
-			if s == t {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // jsonStringList returns the text types.JSONArray[string].Value stores for
