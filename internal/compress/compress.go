@@ -70,10 +70,11 @@ func AcceptsGzip(r *http.Request) bool {
 // Levels of a streamed reply (klauspost/compress's flate, in a Chunked
 // stream: chunked.go). At level 6 a first sync packs about as tightly as
 // the standard library's default, in half its CPU time; level 1 takes a
-// quarter of level 6's time for about a quarter more bytes. A handler uses BusyLevel while the server is short of
-// CPU (field's pull: other pulls are waiting), so that a burst of tablets
-// is not slowed by compression, and QuietLevel otherwise, for the weak
-// links in the field. scripts/bench.sh prints the figures.
+// quarter of level 6's time for about a quarter more bytes. A handler
+// uses BusyLevel while the server is short of CPU (field's pull: other
+// pulls are waiting), so that a burst of tablets is not slowed by
+// compression, and QuietLevel otherwise, for the weak links in the field.
+// scripts/bench.sh prints the figures.
 const (
 	QuietLevel = 6
 	BusyLevel  = 1
