@@ -75,6 +75,8 @@ type Service struct {
 	chunks *chunkCache
 	// fetch holds the pull's prepared reads of rows' JSON (pull_sql.go).
 	fetch fetchStmts
+	// pulls is the pulls' own read pool (readpool.go).
+	pulls pullPool
 }
 
 // Register wires the field service into app: cursor hooks, the revoked
@@ -106,6 +108,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg, loc: loc, gate: newCPUGate(defaultGateSlots()),
 		rows: newRowCache(DefaultRowCacheBytes, time.Now), chunks: newChunkCache(DefaultChunkCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
 	s.registerRowCacheHooks(app)
+	s.registerReadPools(app)
 
 	registerCursorHooks(app, cfg.Now)
 	registerPushValidated(app)

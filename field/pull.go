@@ -192,9 +192,9 @@ func (s *sentWriter) Write(b []byte) (int, error) {
 // plain): rows of writable tables then go into it as cached chunks; busy
 // says that other pulls waited for CPU as this one started.
 func (s *Service) pull(w *bufio.Writer, gz *compress.Chunked, busy bool, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
-	db, ok := s.app.ConcurrentDB().(*dbx.DB)
-	if !ok {
-		return fmt.Errorf("unexpected read db type %T", s.app.ConcurrentDB())
+	db, err := s.pulls.get(s.app)
+	if err != nil {
+		return err
 	}
 	tx, err := db.Begin()
 	if err != nil {

@@ -123,7 +123,13 @@ func NewWith(tb testing.TB, opts Options) *Env {
 		if testApp != nil {
 			testApp.Cleanup()
 		} else {
-			app.ResetBootstrapState()
+			// As serve's shutdown does: the services close what they opened
+			// (the pulls' read pool) before the databases close.
+			event := new(core.TerminateEvent)
+			event.App = app
+			app.OnTerminate().Trigger(event, func(e *core.TerminateEvent) error {
+				return e.App.ResetBootstrapState()
+			})
 		}
 	}
 	if up == nil {
