@@ -158,13 +158,14 @@ func (s *Service) WaitQueuedPushes(n int, timeout time.Duration) bool {
 }
 
 // PushSteps applies a push body as the sync route does, without HTTP: the
-// body decoded, its created records built ahead when prebuild is set (the
-// route always builds them ahead), between run when not nil (another
+// body decoded, its created records built ahead by workers goroutines, a
+// record at a time, when workers > 0 (the route always builds them ahead;
+// 0 builds them in the transaction), between run when not nil (another
 // writer's change after the build, before the push's transaction), and
 // the push applied for auth (a device or a field user). It returns the
 // reply body, or the error, and the ids whose prebuilt record the
 // transaction stored.
-func PushSteps(s *Service, auth *core.Record, body []byte, version int, prebuild bool, between func()) (reply []byte, storedPrebuilt []string, err error) {
+func PushSteps(s *Service, auth *core.Record, body []byte, version int, workers int, between func()) (reply []byte, storedPrebuilt []string, err error) {
 	p, err := fieldPrincipal(&core.RequestEvent{Auth: auth})
 	if err != nil {
 		return nil, nil, err
@@ -173,8 +174,8 @@ func PushSteps(s *Service, auth *core.Record, body []byte, version int, prebuild
 	if err != nil {
 		return nil, nil, err
 	}
-	if prebuild {
-		s.prebuild(p, plan, version)
+	if workers > 0 {
+		s.prebuildWith(p, plan, version, workers, 1)
 	}
 	if between != nil {
 		between()

@@ -76,8 +76,9 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 		reply, conflict string
 		prebuilt        []string
 	}
-	// run pushes the changes with ids of path k as auth, prebuilt or not.
-	run := func(t *testing.T, k int, auth *core.Record, tok string, prebuild bool) outcome {
+	// run pushes the changes with ids of path k as auth, built ahead by
+	// workers goroutines (0: built in the transaction).
+	run := func(t *testing.T, k int, auth *core.Record, tok string, workers int) outcome {
 		t.Helper()
 		id := func(n string) string { return idOf(k, n) }
 		// Held by the team before the tablet's last pull, and so no
@@ -116,7 +117,7 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reply, prebuilt, err := field.PushSteps(svc, auth, body, 3, prebuild, func() {
+		reply, prebuilt, err := field.PushSteps(svc, auth, body, 3, workers, func() {
 			// After the records were built: a colleague deletes one, and
 			// another team's tablet takes an id.
 			deleteContact(t, id("deletedBetween"))
@@ -137,7 +138,7 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = field.PushSteps(svc, auth, body, 3, prebuild, func() {
+		_, _, err = field.PushSteps(svc, auth, body, 3, workers, func() {
 			pushHTTP(t, colleagueTok, []map[string]any{contact3(id("conflict"), nil)})
 		})
 		var apiErr *router.ApiError
@@ -219,24 +220,34 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 	}
 	for i, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			inTx, pre := 2*i, 2*i+1
-			a := run(t, inTx, sc.auth, sc.tok, false)
-			b := run(t, pre, sc.auth, sc.tok, true)
+			inTx, pre, par := 3*i, 3*i+1, 3*i+2
+			a := run(t, inTx, sc.auth, sc.tok, 0)
 			if len(a.prebuilt) != 0 {
 				t.Errorf("push without prebuilding stored prebuilt records %v", a.prebuilt)
 			}
-			// Only the created records the server lacked, in push order.
-			want := []string{idOf(pre, "session"), idOf(pre, "person"), idOf(pre, "child")}
-			if !slices.Equal(b.prebuilt, want) {
-				t.Errorf("prebuilt records stored: %v, want %v", b.prebuilt, want)
+			var b outcome
+			// Built ahead in the push's goroutine, and by three goroutines
+			// taking a record at a time (a large push on a quiet server).
+			for _, path := range []struct {
+				k, workers int
+			}{{pre, 1}, {par, 3}} {
+				o := run(t, path.k, sc.auth, sc.tok, path.workers)
+				// Only the created records the server lacked, in push order.
+				want := []string{idOf(path.k, "session"), idOf(path.k, "person"), idOf(path.k, "child")}
+				if !slices.Equal(o.prebuilt, want) {
+					t.Errorf("%d builders: prebuilt records stored: %v, want %v", path.workers, o.prebuilt, want)
+				}
+				if a.reply != o.reply {
+					t.Errorf("replies differ:\n in the transaction %s\n %d builders        %s", a.reply, path.workers, o.reply)
+				}
+				if a.conflict != o.conflict {
+					t.Errorf("409 replies differ:\n in the transaction %s\n %d builders        %s", a.conflict, path.workers, o.conflict)
+				}
+				compare(t, inTx, path.k)
+				if path.k == pre {
+					b = o
+				}
 			}
-			if a.reply != b.reply {
-				t.Errorf("replies differ:\n in the transaction %s\n prebuilt           %s", a.reply, b.reply)
-			}
-			if a.conflict != b.conflict {
-				t.Errorf("409 replies differ:\n in the transaction %s\n prebuilt           %s", a.conflict, b.conflict)
-			}
-			compare(t, inTx, pre)
 
 			// The cases are what they say: sanitised, hashed, rejected.
 			var reply struct {
