@@ -4,7 +4,9 @@
 //
 //   - tablets: N enrolled tablets that each push P contacts and then make a
 //     first pull, all at the same moment; latency p50/p99 per tablet, errors,
-//     and the server process's peak RSS (VmHWM) during the burst;
+//     and the server process's peak RSS (VmHWM) during the burst; with
+//     --rounds R, R bursts each on a fresh server, every round's figures
+//     and their medians (the largest RSS, all errors);
 //   - first-pull bytes per contact, plain and gzip-compressed;
 //   - the extra RSS of a first pull of a large field window (streaming).
 //
@@ -59,6 +61,7 @@ func main() {
 	weak := flag.Bool("weak-link", true, "time the field app's first sync of the pull-contacts window in Chromium at 1.6 Mbit/s, 150 ms (needs node and chromium)")
 	hooks := flag.String("hooks", "pb_hooks", "the JS hooks directory the server loads, as in production")
 	flag.IntVar(&schema, "schema", schema, "the schema_version the tablets speak (3: this release's field app; 2: an older tablet, whose legacy columns the server maps)")
+	rounds := flag.Int("rounds", 1, "bursts, each on a fresh server; the figures are each round's and their median")
 	profile := flag.String("burst-profile", "", "write a CPU profile of the server during the burst to this file (the server is restarted around the burst)")
 	flag.Parse()
 	if *bin == "" {
@@ -68,103 +71,51 @@ func main() {
 	if abs, err := filepath.Abs(*hooks); err == nil {
 		os.Setenv("UPPSOK_HOOKS_DIR", abs)
 	}
-	if err := run(*bin, *tablets, *per, *pullN, *streamN, *keep, *weak, *profile); err != nil {
+	if err := run(*bin, *tablets, *per, *rounds, *pullN, *streamN, *keep, *weak, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, tablets, per, pullN, streamN int, keep, weak bool, profile string) error {
-	dir, err := os.MkdirTemp("", "uppsok-load-")
-	if err != nil {
-		return err
-	}
-	if !keep {
-		defer os.RemoveAll(dir)
-	}
-	srv, err := start(bin, filepath.Join(dir, "pb_data"), "")
-	if err != nil {
-		return err
-	}
-	defer func() { srv.stop() }()
-	c := &client{base: srv.base, http: &http.Client{Timeout: requestTimeout, Transport: &http.Transport{
-		MaxIdleConnsPerHost: tablets + 8, DisableCompression: true}}}
-
-	su, err := c.superuser(filepath.Join(dir, "pb_data"), bin)
-	if err != nil {
-		return err
-	}
-	teams, err := c.teams(su)
-	if err != nil {
-		return err
-	}
-	// Enrollment is rate-limited at 10 a minute per address; the setup
-	// turns the limits off, the measured burst runs with them on.
-	if err := c.rateLimits(su, false); err != nil {
-		return err
-	}
-	toks := make([]string, tablets)
-	for i := range toks {
-		if toks[i], err = c.enroll(su, teams[i%len(teams)], fmt.Sprintf("Lasttest %d", i+1)); err != nil {
-			return fmt.Errorf("enroll tablet %d: %w", i+1, err)
+func run(bin string, tablets, per, rounds, pullN, streamN int, keep, weak bool, profile string) error {
+	// The burst, on a fresh server each round; the last round's server
+	// stays for the rest.
+	var (
+		res []roundResult
+		srv *server
+		c   *client
+		su  string
+		tm  []string
+	)
+	defer func() {
+		if srv != nil {
+			srv.stop()
 		}
-	}
-	if err := c.rateLimits(su, true); err != nil {
-		return err
-	}
-
-	// The burst. With a profile asked for, the server is restarted so
-	// that the profile holds the burst only (not the enrollments' bcrypt).
-	if profile != "" {
-		if srv, err = srv.restart(bin, profile); err != nil {
+	}()
+	for r := 1; r <= max(1, rounds); r++ {
+		if srv != nil {
+			srv.stop()
+		}
+		dir, err := os.MkdirTemp("", "uppsok-load-")
+		if err != nil {
 			return err
 		}
-		c.base = srv.base
-	}
-	if err := srv.resetPeak(); err != nil {
-		return err
-	}
-	// Every push body is made before the burst, so that the clock and the
-	// CPU figures hold the burst's requests only.
-	bodies := make([][]byte, len(toks))
-	for i := range bodies {
-		bodies[i] = pushBody(per)
-	}
-	cpu0, err := srv.cpuTime()
-	if err != nil {
-		return err
-	}
-	self0, t0 := selfCPU(), time.Now()
-	lat, pushLat, pullLat, errs, check := burst(c, toks, bodies)
-	wall := time.Since(t0)
-	cpu1, err := srv.cpuTime()
-	if err != nil {
-		return err
-	}
-	self1 := selfCPU()
-	errs += check()
-	peak, err := srv.status("VmHWM")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("tablets %d\n", tablets)
-	fmt.Printf("tablets-schema %d\n", schema)
-	fmt.Printf("tablets-errors %d\n", errs)
-	quantiles("tablets", lat)
-	quantiles("tablets-push", pushLat)
-	quantiles("tablets-pull", pullLat)
-	fmt.Printf("tablets-peak-rss-mib %.0f\n", float64(peak)/1024)
-	// Where the burst's time goes: on this machine the server and the
-	// simulated tablets share the cores.
-	fmt.Printf("tablets-wall-ms %d\n", wall.Milliseconds())
-	fmt.Printf("tablets-server-cpu-ms %d\n", (cpu1 - cpu0).Milliseconds())
-	fmt.Printf("tablets-client-cpu-ms %d\n", (self1 - self0).Milliseconds())
-	if profile != "" {
-		if srv, err = srv.restart(bin, ""); err != nil {
-			return err
+		if !keep {
+			defer os.RemoveAll(dir)
 		}
-		c.base = srv.base
+		prof := profile
+		if r > 1 {
+			prof = "" // the first round's burst only
+		}
+		var rr roundResult
+		srv, c, su, tm, rr, err = round(bin, dir, tablets, per, prof)
+		if err != nil {
+			return fmt.Errorf("round %d: %w", r, err)
+		}
+		res = append(res, rr)
 	}
+	report(tablets, res)
+	teams := tm
 
 	// Bytes per contact of a first sync, on a team of its own.
 	if err := c.rateLimits(su, false); err != nil {
@@ -226,6 +177,162 @@ func run(bin string, tablets, per, pullN, streamN int, keep, weak bool, profile 
 		fmt.Printf("stream-extra-rss-mib %.0f\n", float64(after-before)/1024)
 	}
 	return nil
+}
+
+// roundResult is one burst's figures.
+type roundResult struct {
+	errors               int
+	lat, push, pull      []time.Duration
+	peakKiB              int64
+	wall                 time.Duration
+	serverCPU, clientCPU time.Duration
+}
+
+// round starts the binary on a fresh data dir under dir, enrolls the
+// tablets and runs one burst. It returns the server, still running, with
+// the client, the superuser token and the teams for the rest of the run.
+func round(bin, dir string, tablets, per int, profile string) (srv *server, c *client, su string, teams []string, rr roundResult, err error) {
+	srv, err = start(bin, filepath.Join(dir, "pb_data"), "")
+	if err != nil {
+		return nil, nil, "", nil, rr, err
+	}
+	fail := func(err error) (*server, *client, string, []string, roundResult, error) {
+		if srv != nil {
+			srv.stop()
+		}
+		return nil, nil, "", nil, roundResult{}, err
+	}
+	c = &client{base: srv.base, http: &http.Client{Timeout: requestTimeout, Transport: &http.Transport{
+		MaxIdleConnsPerHost: tablets + 8, DisableCompression: true}}}
+
+	su, err = c.superuser(filepath.Join(dir, "pb_data"), bin)
+	if err != nil {
+		return fail(err)
+	}
+	teams, err = c.teams(su)
+	if err != nil {
+		return fail(err)
+	}
+	// Enrollment is rate-limited at 10 a minute per address; the setup
+	// turns the limits off, the measured burst runs with them on.
+	if err := c.rateLimits(su, false); err != nil {
+		return fail(err)
+	}
+	toks := make([]string, tablets)
+	for i := range toks {
+		if toks[i], err = c.enroll(su, teams[i%len(teams)], fmt.Sprintf("Lasttest %d", i+1)); err != nil {
+			return fail(fmt.Errorf("enroll tablet %d: %w", i+1, err))
+		}
+	}
+	if err := c.rateLimits(su, true); err != nil {
+		return fail(err)
+	}
+
+	// The burst. With a profile asked for, the server is restarted so
+	// that the profile holds the burst only (not the enrollments' bcrypt).
+	if profile != "" {
+		if srv, err = srv.restart(bin, profile); err != nil {
+			return fail(err)
+		}
+		c.base = srv.base
+	}
+	if err := srv.resetPeak(); err != nil {
+		return fail(err)
+	}
+	// Every push body is made before the burst, so that the clock and the
+	// CPU figures hold the burst's requests only.
+	bodies := make([][]byte, len(toks))
+	for i := range bodies {
+		bodies[i] = pushBody(per)
+	}
+	cpu0, err := srv.cpuTime()
+	if err != nil {
+		return fail(err)
+	}
+	self0, t0 := selfCPU(), time.Now()
+	lat, pushLat, pullLat, errs, check := burst(c, toks, bodies)
+	wall := time.Since(t0)
+	cpu1, err := srv.cpuTime()
+	if err != nil {
+		return fail(err)
+	}
+	self1 := selfCPU()
+	errs += check()
+	peak, err := srv.status("VmHWM")
+	if err != nil {
+		return fail(err)
+	}
+	rr = roundResult{errors: errs, lat: lat, push: pushLat, pull: pullLat, peakKiB: peak,
+		wall: wall, serverCPU: cpu1 - cpu0, clientCPU: self1 - self0}
+	if profile != "" {
+		if srv, err = srv.restart(bin, ""); err != nil {
+			return fail(err)
+		}
+		c.base = srv.base
+	}
+	return srv, c, su, teams, rr, nil
+}
+
+// report prints the burst's figures: each round's, then the median over
+// the rounds of each latency figure and of the wall and CPU times, the
+// largest peak RSS and the errors of all rounds. One round's p99 is the
+// second slowest of 200 tablets and moves by a tenth or more from run to
+// run on a shared machine: the median of a few fresh rounds is the figure
+// to compare.
+func report(tablets int, res []roundResult) {
+	fmt.Printf("tablets %d\n", tablets)
+	fmt.Printf("tablets-schema %d\n", schema)
+	fmt.Printf("tablets-rounds %d\n", len(res))
+	var (
+		errs                                                       int
+		peak                                                       int64
+		p50, p99, push50, push99, pull50, pull99, wall, scpu, ccpu []time.Duration
+	)
+	for i, r := range res {
+		errs += r.errors
+		peak = max(peak, r.peakKiB)
+		p50 = append(p50, quantile(r.lat, 50))
+		p99 = append(p99, quantile(r.lat, 99))
+		push50 = append(push50, quantile(r.push, 50))
+		push99 = append(push99, quantile(r.push, 99))
+		pull50 = append(pull50, quantile(r.pull, 50))
+		pull99 = append(pull99, quantile(r.pull, 99))
+		wall = append(wall, r.wall)
+		scpu = append(scpu, r.serverCPU)
+		ccpu = append(ccpu, r.clientCPU)
+		fmt.Printf("tablets-round-%d p50-ms %d p99-ms %d errors %d peak-rss-mib %.0f wall-ms %d server-cpu-ms %d\n", i+1,
+			p50[i].Milliseconds(), p99[i].Milliseconds(), r.errors, float64(r.peakKiB)/1024, r.wall.Milliseconds(), r.serverCPU.Milliseconds())
+	}
+	fmt.Printf("tablets-errors %d\n", errs)
+	fmt.Printf("tablets-p50-ms %d\n", median(p50).Milliseconds())
+	fmt.Printf("tablets-p99-ms %d\n", median(p99).Milliseconds())
+	fmt.Printf("tablets-push-p50-ms %d\n", median(push50).Milliseconds())
+	fmt.Printf("tablets-push-p99-ms %d\n", median(push99).Milliseconds())
+	fmt.Printf("tablets-pull-p50-ms %d\n", median(pull50).Milliseconds())
+	fmt.Printf("tablets-pull-p99-ms %d\n", median(pull99).Milliseconds())
+	fmt.Printf("tablets-peak-rss-mib %.0f\n", float64(peak)/1024)
+	// Where the burst's time goes: on this machine the server and the
+	// simulated tablets share the cores.
+	fmt.Printf("tablets-wall-ms %d\n", median(wall).Milliseconds())
+	fmt.Printf("tablets-server-cpu-ms %d\n", median(scpu).Milliseconds())
+	fmt.Printf("tablets-client-cpu-ms %d\n", median(ccpu).Milliseconds())
+}
+
+// quantile is the q-th percentile of lat (sorting it).
+func quantile(lat []time.Duration, q int) time.Duration {
+	if len(lat) == 0 {
+		return 0
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	return lat[(len(lat)*q)/100]
+}
+
+// median is the median of d (of an even count, the higher of the middle
+// two: never the better figure).
+func median(d []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
 }
 
 // burst makes every tablet push its body and then pull, all released at
@@ -340,16 +447,6 @@ func pulledOwn(pushed, pulled []byte) error {
 		}
 	}
 	return nil
-}
-
-// quantiles prints the p50 and p99 of lat under the key prefix.
-func quantiles(key string, lat []time.Duration) {
-	if len(lat) == 0 {
-		return
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	fmt.Printf("%s-p50-ms %d\n", key, lat[len(lat)/2].Milliseconds())
-	fmt.Printf("%s-p99-ms %d\n", key, lat[(len(lat)*99)/100].Milliseconds())
 }
 
 // server is the uppsok process under test.
