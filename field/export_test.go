@@ -247,3 +247,38 @@ func SetChunks(s *Service, level int) {
 	s.chunks = newChunkCache(DefaultChunkCacheBytes, time.Now)
 	s.chunks.level = level
 }
+
+// CachedRowJSON returns the row cache's JSON of a record for the current
+// schema, at its cursor value seq.
+func CachedRowJSON(s *Service, collection, id string, seq int64) ([]byte, bool) {
+	return s.rows.get(collection, id, prewarmVersion, seq)
+}
+
+// SQLRowJSON returns a record's cursor value and its pull JSON for the
+// current schema as SQLite encodes it (the pull's json_object).
+func SQLRowJSON(app core.App, collection, id string) (seq int64, json string, err error) {
+	for _, t := range tables {
+		if t.collection != collection {
+			continue
+		}
+		expr, ok := rowJSONExpr(t, prewarmVersion)
+		if !ok {
+			return 0, "", fmt.Errorf("%s has no SQL encoding", collection)
+		}
+		var row struct {
+			Seq  int64  `db:"seq"`
+			JSON string `db:"j"`
+		}
+		err := app.DB().NewQuery("SELECT " + cursorField + " AS seq, " + expr + " AS j FROM " + quoteIdent(collection) + " WHERE id = {:id}").
+			Bind(dbx.Params{"id": id}).One(&row)
+		return row.Seq, row.JSON, err
+	}
+	return 0, "", fmt.Errorf("no table %s", collection)
+}
+
+// SQLiteJSONString quotes s as the row cache's Go encoding does (false:
+// left to SQLite).
+func SQLiteJSONString(s string) (string, bool) {
+	b, ok := appendSQLiteString(nil, s)
+	return string(b), ok
+}

@@ -40,6 +40,17 @@ type pushWriter struct {
 	// hooks see it, as they do after a Save inside a transaction.
 	parent core.App
 	stmts  map[string]*preparedWrite
+	// rows, when not nil, takes the inserted rows' pull JSON once the
+	// transaction has committed (pull_prewarm.go); warm holds them until.
+	rows *rowCache
+	warm []warmRow
+}
+
+// warmRow is an inserted row's pull JSON, for the row cache.
+type warmRow struct {
+	collection, id string
+	seq            int64
+	json           []byte
 }
 
 // preparedWrite is one prepared INSERT or UPDATE of a collection's every
@@ -49,10 +60,47 @@ type preparedWrite struct {
 	cols   []string
 	names  []string
 	params dbx.Params
+	// index is a column's position in cols.
+	index map[string]int
 }
 
-func newPushWriter(tx, parent core.App) *pushWriter {
-	return &pushWriter{tx: tx, parent: parent, stmts: map[string]*preparedWrite{}}
+func newPushWriter(tx, parent core.App, rows *rowCache) *pushWriter {
+	return &pushWriter{tx: tx, parent: parent, stmts: map[string]*preparedWrite{}, rows: rows}
+}
+
+// prewarm encodes the row just inserted with s, and caches it for the
+// pulls when the push's transaction commits (pull_prewarm.go).
+func (w *pushWriter) prewarm(collection string, s *preparedWrite) {
+	if w.rows == nil {
+		return
+	}
+	json, id, seq, ok := prewarmRow(collection, func(column string) any {
+		i, ok := s.index[column]
+		if !ok {
+			return missingColumn{} // the row is left to SQLite
+		}
+		return s.params[s.names[i]]
+	})
+	if !ok {
+		return
+	}
+	if w.warm == nil {
+		info := w.tx.TxInfo()
+		if info == nil {
+			return
+		}
+		rows := w.rows
+		info.OnComplete(func(txErr error) error {
+			if txErr == nil {
+				for _, r := range w.warm {
+					rows.put(r.collection, r.id, prewarmVersion, r.seq, r.json)
+				}
+			}
+			w.warm = nil
+			return nil
+		})
+	}
+	w.warm = append(w.warm, warmRow{collection: collection, id: id, seq: seq, json: json})
 }
 
 // close releases the prepared statements.
@@ -109,8 +157,10 @@ func (w *pushWriter) statement(db dbx.Builder, rec *core.Record, kind string) (*
 		return nil, fmt.Errorf("prepare %s of %s: %w", kind, col.Name, q.LastError)
 	}
 	s := &preparedWrite{q: q, cols: cols, names: make([]string, len(cols)), params: make(dbx.Params, len(cols)+1)}
-	for i := range cols {
+	s.index = make(map[string]int, len(cols))
+	for i, c := range cols {
 		s.names[i] = fmt.Sprintf("p%d", i)
+		s.index[c] = i
 	}
 	w.stmts[key] = s
 	return s, nil
@@ -358,6 +408,9 @@ func (w *pushWriter) write(e *core.ModelEvent, kind string) error {
 		}
 		if bound {
 			_, err = s.q.WithContext(e.Context).Bind(s.params).Execute()
+			if err == nil {
+				w.prewarm(rec.Collection().Name, s)
+			}
 			return err
 		}
 	}
