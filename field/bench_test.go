@@ -2,6 +2,7 @@ package field_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,23 @@ func BenchmarkPushHTTP(b *testing.B) {
 // a table of the same schema and indexes, in one transaction, in-process.
 func BenchmarkRawInsert(b *testing.B) {
 	env, team, _ := benchEnv(b)
+	insert := rawInserter(b, env, team)
+	rows := make([][]map[string]any, b.N)
+	for i := range rows {
+		rows[i] = benchContacts(benchBatch)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		insert(rows[i])
+	}
+	b.StopTimer()
+	reportRate(b, b.N*benchBatch)
+}
+
+// rawInserter makes the baseline's table (the contacts table's schema and
+// the indexes the pull and the lägesbild use) and returns a function that
+// inserts rows into it with one prepared INSERT in one transaction.
+func rawInserter(b *testing.B, env *testenv.Env, team string) func(rows []map[string]any) {
 	var schema string
 	if err := env.Core.DB().NewQuery("SELECT sql FROM sqlite_master WHERE type='table' AND name='contacts'").Row(&schema); err != nil {
 		b.Fatal(err)
@@ -84,16 +102,11 @@ func BenchmarkRawInsert(b *testing.B) {
 		}
 	}
 	sqlDB := env.Core.NonconcurrentDB().(*dbx.DB).DB()
-	rows := make([][]map[string]any, b.N)
-	for i := range rows {
-		rows[i] = benchContacts(benchBatch)
-	}
 	cols := []string{"id", "team", "occurred_on", "daypart", "channel", "area", "arena", "platforms", "role", "age_band", "gender",
 		"origin_region", "language", "interpreting", "control", "assessment", "purposes", "actions", "cards_given", "notes", "seq", "created", "updated"}
 	stmtSQL := "INSERT INTO contacts_raw (" + strings.Join(cols, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	seq := 0
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	return func(rows []map[string]any) {
 		tx, err := sqlDB.Begin()
 		if err != nil {
 			b.Fatal(err)
@@ -103,7 +116,7 @@ func BenchmarkRawInsert(b *testing.B) {
 			b.Fatal(err)
 		}
 		now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
-		for _, c := range rows[i] {
+		for _, c := range rows {
 			seq++
 			_, err := stmt.Exec(c["id"], team, c["occurred_on"], c["daypart"], c["channel"], c["area"], c["arena"], c["platforms"],
 				c["role"], c["age_band"], c["gender"], c["origin_region"], c["language"], "unknown", c["indicators"], c["assessment"],
@@ -117,8 +130,49 @@ func BenchmarkRawInsert(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPushVsRaw: the push of 500 contacts over loopback HTTP and the
+// baseline's raw INSERT of 500 others, taken in turns in one process, so
+// that both see the same machine at the same moments (the two separate
+// benchmarks above run seconds apart, and the baseline alone moves by a
+// third from run to run). It reports the median time of each and push/raw,
+// the baseline's median over the push's.
+func BenchmarkPushVsRaw(b *testing.B) {
+	env, team, tok := benchEnv(b)
+	insert := rawInserter(b, env, team)
+	bodies := make([][]byte, b.N)
+	rows := make([][]map[string]any, b.N)
+	for i := range bodies {
+		bodies[i], _ = json.Marshal(map[string]any{
+			"changes":        map[string]any{"contacts": map[string]any{"created": benchContacts(benchBatch), "updated": []any{}, "deleted": []any{}}},
+			"last_pulled_at": 0,
+		})
+		rows[i] = benchContacts(benchBatch)
+	}
+	push := make([]time.Duration, b.N)
+	raw := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		st, data, _ := env.Do(b, "POST", "/api/field/sync", tok, bodies[i], nil)
+		push[i] = time.Since(t0)
+		if st != 200 {
+			b.Fatalf("push: %d %s", st, data)
+		}
+		t0 = time.Now()
+		insert(rows[i])
+		raw[i] = time.Since(t0)
+	}
 	b.StopTimer()
-	reportRate(b, b.N*benchBatch)
+	median := func(d []time.Duration) time.Duration {
+		slices.Sort(d)
+		return d[len(d)/2]
+	}
+	p, r := median(push), median(raw)
+	b.ReportMetric(float64(p.Microseconds()), "push-µs/op")
+	b.ReportMetric(float64(r.Microseconds()), "raw-µs/op")
+	b.ReportMetric(float64(r)/float64(p), "push/raw")
 }
 
 // BenchmarkAppSave: PocketBase's own SaveNoValidate of the same records in
