@@ -248,6 +248,10 @@ func SetChunks(s *Service, level int) {
 	s.chunks.level = level
 }
 
+// PrewarmAlways has every push cache its rows' pull JSON, not only pushes
+// in a burst.
+func PrewarmAlways(s *Service) { s.warmAlways = true }
+
 // CachedRowJSON returns the row cache's JSON of a record for the current
 // schema, at its cursor value seq.
 func CachedRowJSON(s *Service, collection, id string, seq int64) ([]byte, bool) {

@@ -77,6 +77,8 @@ type Service struct {
 	fetch fetchStmts
 	// pulls is the pulls' own read pool (readpool.go).
 	pulls pullPool
+	// warmAlways has every push cache its rows (tests; pull_prewarm.go).
+	warmAlways bool
 }
 
 // Register wires the field service into app: cursor hooks, the revoked

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/pocketbase/pocketbase/core"
@@ -21,6 +22,7 @@ import (
 func TestPrewarmedRowsAreSQLitesBytes(t *testing.T) {
 	env := testenv.New(t)
 	svc := env.Uppsok.Field
+	field.PrewarmAlways(svc) // as in a burst (a lone push leaves its rows to the pulls)
 	team := env.TeamID(t, "mika")
 	_, tok := env.Device(t, team, "Surfplatta 1")
 
@@ -55,7 +57,7 @@ func TestPrewarmedRowsAreSQLitesBytes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("contact %d: %v", i, err)
 		}
-		got, ok := field.CachedRowJSON(svc, "contacts", id, seq)
+		got, ok := waitCachedRow(svc, id, seq)
 		if !ok {
 			t.Errorf("contact %d: not in the row cache at its cursor value %d after the push", i, seq)
 			continue
@@ -113,6 +115,7 @@ func TestSQLiteJSONStringQuotesAsSQLite(t *testing.T) {
 func TestRolledBackPushCachesNothing(t *testing.T) {
 	env := testenv.New(t)
 	svc := env.Uppsok.Field
+	field.PrewarmAlways(svc)
 	team := env.TeamID(t, "mika")
 	_, tok := env.Device(t, team, "Surfplatta 1")
 	first, refused := uuid.NewString(), uuid.NewString()
@@ -129,6 +132,19 @@ func TestRolledBackPushCachesNothing(t *testing.T) {
 	if status == http.StatusOK {
 		t.Fatalf("push with a refused record: %d %s", status, body)
 	}
+	// The rows are cached by a goroutine after the commit: a later push's
+	// rows cached means the refused push's would have been by then.
+	later := uuid.NewString()
+	if status, body := push3(t, env, tok, []map[string]any{contact3(later, nil)}); status != http.StatusOK {
+		t.Fatalf("later push: %d %s", status, body)
+	}
+	seq, _, err := field.SQLRowJSON(env.Core, "contacts", later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := waitCachedRow(svc, later, seq); !ok {
+		t.Fatal("a later push's row was not cached")
+	}
 	for _, id := range []string{first, refused} {
 		if field.CachedRow(svc, "contacts", id) {
 			t.Errorf("%s is in the row cache after its push rolled back", id)
@@ -136,5 +152,21 @@ func TestRolledBackPushCachesNothing(t *testing.T) {
 		if _, err := env.Core.FindRecordById("contacts", id); err == nil {
 			t.Errorf("%s was stored", id)
 		}
+	}
+}
+
+// waitCachedRow waits (at most 10 s) for a contact's row to be in the row
+// cache at cursor value seq: pushes cache their rows after the commit, in
+// a goroutine of their own.
+func waitCachedRow(svc *field.Service, id string, seq int64) ([]byte, bool) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, ok := field.CachedRowJSON(svc, "contacts", id, seq); ok {
+			return b, true
+		}
+		if time.Now().After(deadline) {
+			return nil, false
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

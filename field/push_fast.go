@@ -41,16 +41,19 @@ type pushWriter struct {
 	parent core.App
 	stmts  map[string]*preparedWrite
 	// rows, when not nil, takes the inserted rows' pull JSON once the
-	// transaction has committed (pull_prewarm.go); warm holds them until.
+	// transaction has committed (pull_prewarm.go); warm holds their
+	// values until then.
 	rows *rowCache
 	warm []warmRow
 }
 
-// warmRow is an inserted row's pull JSON, for the row cache.
+// warmRow is an inserted row's bound values, for the row cache.
 type warmRow struct {
-	collection, id string
-	seq            int64
-	json           []byte
+	collection string
+	// index is the statement's column positions (never changed once
+	// prepared), vals the values bound at them.
+	index map[string]int
+	vals  []any
 }
 
 // preparedWrite is one prepared INSERT or UPDATE of a collection's every
@@ -68,20 +71,11 @@ func newPushWriter(tx, parent core.App, rows *rowCache) *pushWriter {
 	return &pushWriter{tx: tx, parent: parent, stmts: map[string]*preparedWrite{}, rows: rows}
 }
 
-// prewarm encodes the row just inserted with s, and caches it for the
-// pulls when the push's transaction commits (pull_prewarm.go).
+// prewarm keeps the values of the row just inserted with s; when the
+// push's transaction commits, a goroutine of its own encodes the rows and
+// caches them for the pulls (pull_prewarm.go), off the writer's path.
 func (w *pushWriter) prewarm(collection string, s *preparedWrite) {
 	if w.rows == nil {
-		return
-	}
-	json, id, seq, ok := prewarmRow(collection, func(column string) any {
-		i, ok := s.index[column]
-		if !ok {
-			return missingColumn{} // the row is left to SQLite
-		}
-		return s.params[s.names[i]]
-	})
-	if !ok {
 		return
 	}
 	if w.warm == nil {
@@ -91,16 +85,36 @@ func (w *pushWriter) prewarm(collection string, s *preparedWrite) {
 		}
 		rows := w.rows
 		info.OnComplete(func(txErr error) error {
-			if txErr == nil {
-				for _, r := range w.warm {
-					rows.put(r.collection, r.id, prewarmVersion, r.seq, r.json)
-				}
-			}
+			warm := w.warm
 			w.warm = nil
+			if txErr == nil {
+				go cacheRows(rows, warm)
+			}
 			return nil
 		})
 	}
-	w.warm = append(w.warm, warmRow{collection: collection, id: id, seq: seq, json: json})
+	vals := make([]any, len(s.names))
+	for i, n := range s.names {
+		vals[i] = s.params[n]
+	}
+	w.warm = append(w.warm, warmRow{collection: collection, index: s.index, vals: vals})
+}
+
+// cacheRows encodes committed rows and puts them in the row cache. A pull
+// that comes first reads them from SQLite, as before.
+func cacheRows(rows *rowCache, warm []warmRow) {
+	for _, r := range warm {
+		json, id, seq, ok := prewarmRow(r.collection, func(column string) any {
+			i, ok := r.index[column]
+			if !ok {
+				return missingColumn{} // the row is left to SQLite
+			}
+			return r.vals[i]
+		})
+		if ok {
+			rows.put(r.collection, id, prewarmVersion, seq, json)
+		}
+	}
 }
 
 // close releases the prepared statements.

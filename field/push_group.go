@@ -174,7 +174,7 @@ func (s *Service) applyAlone(j *pushJob) {
 	s.writer.transactions.Add(1)
 	s.writer.pushes.Add(1)
 	err := s.app.RunInTransaction(func(txApp core.App) error {
-		w := newPushWriter(txApp, s.app, s.rows)
+		w := newPushWriter(txApp, s.app, s.warmCache(1))
 		defer w.close()
 		_, err := s.applyIn(txApp, w, j)
 		return err
@@ -234,7 +234,7 @@ func (s *Service) applyTogether(group []*pushJob) (committed bool) {
 		txErr     error
 	)
 	err := s.app.RunInTransaction(func(txApp core.App) error {
-		w := newPushWriter(txApp, s.app, s.rows)
+		w := newPushWriter(txApp, s.app, s.warmCache(len(group)))
 		defer w.close()
 		info := txApp.TxInfo()
 		for i, j := range group {
