@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-go test ./field/ -run '^$' -bench 'PushHTTP|PushTablet|RawInsert|AppSave|PocketBaseBatch|FirstPull20k' \
+go test ./field/ -run '^$' -bench 'PushHTTP|PushTablet|RawInsert|PushVsRaw|AppSave|PocketBaseBatch|FirstPull20k' \
   -benchtime "${BENCHTIME:-20x}" -cpuprofile "$out/cpu.prof" -o "$out/field.test" | tee "$out/bench.txt"
 # The real binary as its own process, built once: 200 tablets at once
 # (push 50 + first pull), first-pull bytes per contact plain and gzip, and
@@ -21,17 +21,19 @@ go run ./tools/loadtest --bin "$out/uppsok" --rounds "${LOADTEST_ROUNDS:-3}" ${L
 rate() { awk -v name="$1" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)=="contacts/s") print $i }' "$out/bench.txt"; }
 metric() { awk -v name="$1" -v unit="$2" '$1 ~ "^Benchmark"name"(-[0-9]+)?$" { for (i=1;i<=NF;i++) if ($(i+1)==unit) print $i }' "$out/bench.txt"; }
 push=$(rate PushHTTP); tablet=$(rate PushTablet); raw=$(rate RawInsert); save=$(rate AppSave); batch=$(rate PocketBaseBatch); pull=$(rate FirstPull20k)
+paired=$(metric PushVsRaw push/raw); pairedPush=$(metric PushVsRaw push-µs/op); pairedRaw=$(metric PushVsRaw raw-µs/op)
 echo
 echo "== ratios (same run, same machine)"
 awk -v p="$push" -v t="$tablet" -v r="$raw" -v s="$save" -v b="$batch" -v f="$pull" 'BEGIN {
   printf "push (HTTP, 500/batch)   %8.0f contacts/s\n", p
   printf "push (HTTP, 50/batch)    %8.0f contacts/s   (a tablet-sized push, one after another: the burst'"'"'s queue for the write lock)\n", t
-  printf "raw prepared INSERT      %8.0f contacts/s   push/raw   = %.3f\n", r, p/r
+  printf "raw prepared INSERT      %8.0f contacts/s   push/raw   = %.3f (the two benchmarks, seconds apart)\n", r, p/r
   printf "PocketBase app.Save, tx  %8.0f contacts/s   push/save  = %.2f (app.Save per record, in-process: what the push wrote with before push_fast.go)\n", s, p/s
   printf "PocketBase /api/batch    %8.0f contacts/s   push/batch = %.2f\n", b, p/b
   printf "first pull of 20,000     %8.0f contacts/s\n", f
 }'
 load() { awk -v k="$1" '$1 == k { print $2 }' "$out/load.txt"; }
+awk -v q="$paired" -v p="$pairedPush" -v r="$pairedRaw" 'BEGIN { printf "push/raw taken in turns  %.3f (medians: push of 500 %.1f ms, raw INSERT of 500 %.1f ms; BenchmarkPushVsRaw)\n", q, p/1000, r/1000 }'
 echo "$(load tablets) tablets at once (push 50 + first pull, schema $(load tablets-schema)), real binary, median of $(load tablets-rounds) fresh rounds: p50 $(load tablets-p50-ms) ms, p99 $(load tablets-p99-ms) ms, errors $(load tablets-errors) (all rounds), server peak RSS $(load tablets-peak-rss-mib) MiB (largest)"
 grep '^tablets-round-' "$out/load.txt" | sed 's/^/  /'
 echo "  of which the push: p50 $(load tablets-push-p50-ms) ms, p99 $(load tablets-push-p99-ms) ms; the pull: p50 $(load tablets-pull-p50-ms) ms, p99 $(load tablets-pull-p99-ms) ms"
