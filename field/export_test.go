@@ -216,7 +216,12 @@ func PullAs(s *Service, team string, version int, cursor int64, zipped, busy boo
 		w = gz
 	}
 	bw := bufio.NewWriter(w)
-	err := s.pull(bw, gz, busy, principal{team: team}, version, cursor, cursor == 0, false, nil)
+	tx, err := s.beginPull()
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	err = s.pull(tx, bw, gz, busy, principal{team: team}, version, cursor, cursor == 0, false, nil)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -285,4 +290,15 @@ func SQLRowJSON(app core.App, collection, id string) (seq int64, json string, er
 func SQLiteJSONString(s string) (string, bool) {
 	b, ok := appendSQLiteString(nil, s)
 	return string(b), ok
+}
+
+// PullConnsInUse reports how many connections of the pulls' read pool are
+// in use.
+func PullConnsInUse(s *Service) int {
+	s.pulls.mu.Lock()
+	defer s.pulls.mu.Unlock()
+	if s.pulls.db == nil {
+		return 0
+	}
+	return s.pulls.db.DB().Stats().InUse
 }

@@ -107,6 +107,16 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 	h.Set("Content-Type", "application/json")
 	h.Add("Vary", "Accept-Encoding")
 	sent := &sentWriter{w: e.Response, gate: s.gate}
+	// A pull takes its turn for one of the pool's connections before it
+	// waits for a slot of the gate: a pull waiting for a connection then
+	// holds no slot, so the pulls that hold connections (and give their
+	// slots back around each network write) always get a slot again. The
+	// connection itself is taken inside the slot (few open at once).
+	release, err := s.pulls.turn(e.Request.Context())
+	if err != nil {
+		return err // the client went
+	}
+	defer release()
 	err = func() error {
 		busy := s.gate.enter()
 		defer s.gate.leave() // also on a panic: a lost slot would stay lost
@@ -131,7 +141,12 @@ func (s *Service) handlePull(e *core.RequestEvent) error {
 			out = gz
 		}
 		bw := bufio.NewWriterSize(out, DefaultPullBuffer)
-		err := s.pull(bw, gz, busy, p, version, cursor, first, future, mig)
+		tx, err := s.beginPull()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		err = s.pull(tx, bw, gz, busy, p, version, cursor, first, future, mig)
 		if err == nil {
 			err = bw.Flush()
 		}
@@ -191,17 +206,7 @@ func (s *sentWriter) Write(b []byte) (int, error) {
 // gz is the gzip stream under w when the reply is compressed (nil when
 // plain): rows of writable tables then go into it as cached chunks; busy
 // says that other pulls waited for CPU as this one started.
-func (s *Service) pull(w *bufio.Writer, gz *compress.Chunked, busy bool, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
-	db, err := s.pulls.get(s.app)
-	if err != nil {
-		return err
-	}
-	tx, err := db.Begin()
-	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
-	}
-	defer tx.Rollback()
-
+func (s *Service) pull(tx *dbx.Tx, w *bufio.Writer, gz *compress.Chunked, busy bool, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
 	current, horizon, err := CurrentCursor(tx)
 	if err != nil {
 		return err

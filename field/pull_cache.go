@@ -38,6 +38,9 @@ type rowCache struct {
 	byKey  map[rowKey]*list.Element
 	lru    list.List // front: most recently used
 	now    func() time.Time
+	// drops counts drop calls: rows encoded after a commit are put only if
+	// nothing was dropped since (putUnlessDropped).
+	drops uint64
 }
 
 type rowKey struct{ collection, id string }
@@ -96,10 +99,31 @@ func (c *rowCache) put(collection, id string, version int, seq int64, json []byt
 	}
 }
 
+// dropCount returns how many rows were dropped so far.
+func (c *rowCache) dropCount() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.drops
+}
+
+// putUnlessDropped puts rows unless a row was dropped since the count
+// was since: a record changed or deleted after the rows were written
+// must not get its old text back into the cache, even at a cursor value
+// no pull asks for (a deleted contact's notes would stay in memory).
+func (c *rowCache) putUnlessDropped(since uint64, collection, id string, version int, seq int64, json []byte) {
+	c.mu.Lock()
+	dropped := c.drops != since
+	c.mu.Unlock()
+	if !dropped {
+		c.put(collection, id, version, seq, json)
+	}
+}
+
 // drop forgets a record's row.
 func (c *rowCache) drop(collection, id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.drops++
 	if el, ok := c.byKey[rowKey{collection, id}]; ok {
 		c.remove(el)
 	}

@@ -226,8 +226,6 @@ func textValue(v any) (string, bool) {
 		return string(x), true
 	case types.DateTime:
 		return x.String(), true // its driver value
-	case []byte:
-		return string(x), true
 	}
 	return "", false
 }

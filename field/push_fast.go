@@ -88,7 +88,7 @@ func (w *pushWriter) prewarm(collection string, s *preparedWrite) {
 			warm := w.warm
 			w.warm = nil
 			if txErr == nil {
-				go cacheRows(rows, warm)
+				go cacheRows(rows, rows.dropCount(), warm)
 			}
 			return nil
 		})
@@ -100,9 +100,10 @@ func (w *pushWriter) prewarm(collection string, s *preparedWrite) {
 	w.warm = append(w.warm, warmRow{collection: collection, index: s.index, vals: vals})
 }
 
-// cacheRows encodes committed rows and puts them in the row cache. A pull
-// that comes first reads them from SQLite, as before.
-func cacheRows(rows *rowCache, warm []warmRow) {
+// cacheRows encodes committed rows and puts them in the row cache, unless
+// a row was dropped since the commit (drops: the cache's count then). A
+// pull that comes first reads them from SQLite, as before.
+func cacheRows(rows *rowCache, drops uint64, warm []warmRow) {
 	for _, r := range warm {
 		json, id, seq, ok := prewarmRow(r.collection, func(column string) any {
 			i, ok := r.index[column]
@@ -112,7 +113,7 @@ func cacheRows(rows *rowCache, warm []warmRow) {
 			return r.vals[i]
 		})
 		if ok {
-			rows.put(r.collection, id, prewarmVersion, seq, json)
+			rows.putUnlessDropped(drops, r.collection, id, prewarmVersion, seq, json)
 		}
 	}
 }

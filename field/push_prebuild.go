@@ -1,7 +1,9 @@
 package field
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -168,31 +170,39 @@ func (s *Service) prebuildWith(p principal, plan *pushPlan, version, workers, ch
 				}
 			}
 		}
+		// A panic (in any builder) is raised again in the push's goroutine
+		// once every builder has stopped, where the router's recovery
+		// answers it with a 500; the stack goes with it.
+		guarded := func() {
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.CompareAndSwap(nil, panicValue{v: r, stack: string(debug.Stack())})
+				}
+			}()
+			work()
+		}
 		for w := 1; w < workers; w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				// A panic is raised again in the push's goroutine, where
-				// the router's recovery answers it with a 500.
-				defer func() {
-					if r := recover(); r != nil {
-						panicked.CompareAndSwap(nil, panicValue{r})
-					}
-				}()
-				work()
+				guarded()
 			}()
 		}
-		work()
+		guarded()
 		wg.Wait()
 		if r := panicked.Load(); r != nil {
-			panic(r.(panicValue).v)
+			pv := r.(panicValue)
+			panic(fmt.Sprintf("%v\nin a builder of the push:\n%s", pv.v, pv.stack))
 		}
 	}
 }
 
 // panicValue boxes a recovered value for atomic.Value (which needs one
 // concrete type).
-type panicValue struct{ v any }
+type panicValue struct {
+	v     any
+	stack string
+}
 
 // prebuiltFor returns the prebuilt record of pr when it may be stored as
 // it is: the server lacks the id (isNew), the record was built for this id

@@ -1,6 +1,8 @@
 package field
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -24,7 +26,11 @@ import (
 // tablets would hold every connection, and every other request of the
 // service would wait for them. The pulls therefore read from a pool of
 // their own (pullPool), as large as PocketBase's default; they are bounded
-// in CPU by the gate (gate.go), not by connections.
+// in CPU by the gate (gate.go). A pull waits for its turn at a connection
+// before it waits for a slot of the gate, never while it holds a slot
+// (handlePull): otherwise pulls waiting for a connection inside their
+// slots, and pulls holding connections waiting for a slot, would wait
+// for each other for good.
 
 // AppReadConns is how many connections PocketBase's read pool keeps open
 // at most (and idle): the token lookups, the console, the exports and
@@ -76,6 +82,10 @@ type pullPool struct {
 	mu     sync.Mutex
 	beside *dbx.DB // the app's read pool this one was opened beside
 	db     *dbx.DB
+	closed bool
+	// turns holds a token for each connection a pull may hold (turn).
+	once  sync.Once
+	turns chan struct{}
 }
 
 // get returns the pool for app, opening it when needed.
@@ -86,6 +96,9 @@ func (p *pullPool) get(app core.App) (*dbx.DB, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.closed {
+		return nil, errors.New("the pulls' read pool is closed (the app is terminating)")
+	}
 	if p.db != nil && p.beside == appDB {
 		return p.db, nil
 	}
@@ -106,12 +119,41 @@ func (p *pullPool) get(app core.App) (*dbx.DB, error) {
 	return db, nil
 }
 
-// close closes the pool (a later pull opens it again).
+// close closes the pool for good (the app is terminating): a pull that
+// comes after gets an error.
 func (p *pullPool) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.closed = true
 	if p.db != nil {
 		p.db.Close()
 		p.db, p.beside = nil, nil
 	}
+}
+
+// turn waits (as long as ctx lives) for one of the pool's connections to
+// be the caller's to take; release gives the turn back.
+func (p *pullPool) turn(ctx context.Context) (release func(), err error) {
+	p.once.Do(func() { p.turns = make(chan struct{}, pullMaxConns) })
+	select {
+	case p.turns <- struct{}{}:
+		return func() { <-p.turns }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// beginPull begins a pull's read transaction on the pulls' pool. The
+// caller holds a turn (handlePull), so a connection is free or will be
+// at once.
+func (s *Service) beginPull() (*dbx.Tx, error) {
+	db, err := s.pulls.get(s.app)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return nil, fmt.Errorf("begin read: %w", err)
+	}
+	return tx, nil
 }

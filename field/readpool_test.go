@@ -68,6 +68,12 @@ func TestSlowPullsLeaveTheServiceFree(t *testing.T) {
 		}
 	}
 
+	// The pulls hold their connections (their replies did not fit in the
+	// buffers between them and the server).
+	if n := field.PullConnsInUse(env.Uppsok.Field); n < stalled {
+		t.Fatalf("%d of the %d stalled pulls hold a connection: the replies fit in the network buffers, nothing is tested", n, stalled)
+	}
+
 	// The rest of the service still answers, with the pulls still open: a
 	// push (its token looked up on the app's pool), a staff read, and
 	// another tablet's pull. The client's timeout only ends a hung test.

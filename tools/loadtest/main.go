@@ -87,9 +87,15 @@ func run(bin string, tablets, per, rounds, pullN, streamN int, keep, weak bool, 
 		su  string
 		tm  []string
 	)
+	var dirs []string
 	defer func() {
 		if srv != nil {
 			srv.stop()
+		}
+		if !keep {
+			for _, d := range dirs {
+				os.RemoveAll(d) // after the server that used it stopped
+			}
 		}
 	}()
 	for r := 1; r <= max(1, rounds); r++ {
@@ -100,9 +106,7 @@ func run(bin string, tablets, per, rounds, pullN, streamN int, keep, weak bool, 
 		if err != nil {
 			return err
 		}
-		if !keep {
-			defer os.RemoveAll(dir)
-		}
+		dirs = append(dirs, dir)
 		prof := profile
 		if r > 1 {
 			prof = "" // the first round's burst only
