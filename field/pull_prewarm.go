@@ -2,7 +2,6 @@ package field
 
 import (
 	"math"
-	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -42,34 +41,14 @@ func (s *Service) warmCache(pushes int) *rowCache {
 // current field app's (an older tablet's rows are mapped in Go at pull).
 const prewarmVersion = MaxSchemaVersion
 
-// prewarmCols are the columns of t's rows for version, in the order of the
-// keys in SQLite's object (rowJSONExpr's order), built once.
-type prewarmCol struct {
-	key   string // wire name
-	field string // the record's column; "" for the fixed keys below
-	kind  colKind
-	fixed string // "id", "created", "updated" or "team" for the fixed keys
-}
-
-var prewarmCols = func() map[*table][]prewarmCol {
-	out := map[*table][]prewarmCol{}
+// prewarmCols are the keys of each synced table's rows for
+// prewarmVersion (rowJSONCols, shared with the SQL expression).
+var prewarmCols = func() map[*table][]jsonCol {
+	out := map[*table][]jsonCol{}
 	for _, t := range tables {
-		if _, ok := rowJSONExpr(t, prewarmVersion); !ok {
-			continue
+		if cols, ok := rowJSONCols(t, prewarmVersion); ok {
+			out[t] = cols
 		}
-		cols := []prewarmCol{
-			{key: "id", fixed: "id"},
-			{key: "created_at", fixed: "created"},
-			{key: "updated_at", fixed: "updated"},
-			{key: "team_id", fixed: "team"},
-		}
-		for _, c := range t.columns {
-			if c.in(prewarmVersion) {
-				cols = append(cols, prewarmCol{key: c.wire, field: c.field, kind: c.kind})
-			}
-		}
-		sort.Slice(cols, func(i, j int) bool { return cols[i].key < cols[j].key })
-		out[t] = cols
 	}
 	return out
 }()
@@ -119,7 +98,7 @@ func prewarmRow(collection string, get func(column string) any) (json []byte, id
 
 // appendPrewarmValue appends one column's JSON value as rowJSONExpr's SQL
 // makes it.
-func appendPrewarmValue(b []byte, c prewarmCol, get func(string) any) ([]byte, bool) {
+func appendPrewarmValue(b []byte, c jsonCol, get func(string) any) ([]byte, bool) {
 	switch c.fixed {
 	case "id", "team":
 		s, ok := textValue(get(c.fixed))

@@ -50,50 +50,75 @@ var rowExprs = func() map[rowExprKey]string {
 	return out
 }()
 
-// buildRowJSONExpr builds rowJSONExpr's expression.
-func buildRowJSONExpr(t *table, version int) (string, bool) {
+// jsonCol is one key of a row's pull JSON: a column of the record (field,
+// kind), or one of the keys every synced row has (fixed: "id", "created",
+// "updated" or "team", the record's column of the same name).
+type jsonCol struct {
+	key   string // the wire name
+	field string
+	kind  colKind
+	fixed string
+}
+
+// rowJSONCols lists the keys of t's pull JSON for a client of schema
+// version version, in the order encoding/json writes a map's (sorted), as
+// both the SQL expression (buildRowJSONExpr) and the push's Go encoding
+// (pull_prewarm.go) write them. It returns false when the Go reader must
+// be used (a legacy column is in the client's schema).
+func rowJSONCols(t *table, version int) ([]jsonCol, bool) {
 	if !t.writable {
-		return "", false
+		return nil, false
 	}
-	type pair struct{ key, expr string }
-	pairs := []pair{
-		{"id", "id"},
-		{"created_at", millisSQL("created")},
-		{"updated_at", millisSQL("updated")},
-		{"team_id", "team"},
+	cols := []jsonCol{
+		{key: "id", fixed: "id"},
+		{key: "created_at", fixed: "created"},
+		{key: "updated_at", fixed: "updated"},
+		{key: "team_id", fixed: "team"},
 	}
 	for _, c := range t.columns {
 		if !c.in(version) {
 			continue
 		}
 		if c.legacy() {
-			return "", false
+			return nil, false
 		}
-		col := quoteIdent(c.field)
+		cols = append(cols, jsonCol{key: c.wire, field: c.field, kind: c.kind})
+	}
+	sort.Slice(cols, func(i, j int) bool { return cols[i].key < cols[j].key })
+	return cols, true
+}
+
+// buildRowJSONExpr builds rowJSONExpr's expression.
+func buildRowJSONExpr(t *table, version int) (string, bool) {
+	cols, ok := rowJSONCols(t, version)
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString("json_object(")
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
 		var e string
-		switch c.kind {
-		case kindSet:
+		col := quoteIdent(c.field)
+		switch {
+		case c.fixed == "created" || c.fixed == "updated":
+			e = millisSQL(c.fixed)
+		case c.fixed != "":
+			e = c.fixed
+		case c.kind == kindSet:
 			e = fmt.Sprintf("CASE WHEN %[1]s IS NULL OR %[1]s IN ('', 'null') THEN '[]' ELSE CAST(%[1]s AS TEXT) END", col)
-		case kindBool:
+		case c.kind == kindBool:
 			e = fmt.Sprintf("json(CASE WHEN %s THEN 'true' ELSE 'false' END)", col)
-		case kindInt:
+		case c.kind == kindInt:
 			e = fmt.Sprintf("COALESCE(CAST(%s AS INTEGER), 0)", col)
-		case kindSelect:
+		case c.kind == kindSelect:
 			e = fmt.Sprintf("CASE WHEN %[1]s IS NULL OR %[1]s = '' THEN '%[2]s' ELSE CAST(%[1]s AS TEXT) END", col, taxonomy.Unknown)
 		default:
 			e = fmt.Sprintf("COALESCE(CAST(%s AS TEXT), '')", col)
 		}
-		pairs = append(pairs, pair{c.wire, e})
-	}
-	// Keys in the order encoding/json writes a map's.
-	sort.Slice(pairs, func(i, j int) bool { return pairs[i].key < pairs[j].key })
-	var b strings.Builder
-	b.WriteString("json_object(")
-	for i, p := range pairs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "'%s', %s", p.key, p.expr)
+		fmt.Fprintf(&b, "'%s', %s", c.key, e)
 	}
 	b.WriteString(")")
 	return b.String(), true
