@@ -302,3 +302,7 @@ func PullConnsInUse(s *Service) int {
 	}
 	return s.pulls.db.DB().Stats().InUse
 }
+
+// RowsEncodedBySQLite reports how many rows the pulls have had SQLite
+// encode (rows not found in the row cache).
+func RowsEncodedBySQLite(s *Service) int64 { return s.rowsEncoded.Load() }

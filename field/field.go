@@ -6,6 +6,7 @@ package field
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -79,6 +80,9 @@ type Service struct {
 	pulls pullPool
 	// warmAlways has every push cache its rows (tests; pull_prewarm.go).
 	warmAlways bool
+	// rowsEncoded counts the rows the pulls had SQLite encode (cache
+	// misses; pull_sql.go).
+	rowsEncoded atomic.Int64
 }
 
 // Register wires the field service into app: cursor hooks, the revoked

@@ -67,10 +67,15 @@ func TestPrewarmedRowsAreSQLitesBytes(t *testing.T) {
 		}
 	}
 
-	// The pull serves them: every pushed row, as SQLite would have made it.
+	// The pull serves them from the cache (SQLite encodes none of them),
+	// every pushed row as SQLite would have made it.
+	before := field.RowsEncodedBySQLite(svc)
 	st, rawBody, _ := env.Do(t, "GET", "/api/field/sync?schema_version=3&last_pulled_at=0", tok, nil, nil)
 	if st != http.StatusOK {
 		t.Fatalf("pull: %d", st)
+	}
+	if n := field.RowsEncodedBySQLite(svc) - before; n != 0 {
+		t.Errorf("the pull had SQLite encode %d rows; the push had cached them all", n)
 	}
 	raw := string(rawBody)
 	for _, id := range ids {

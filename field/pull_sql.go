@@ -281,6 +281,7 @@ func (s *Service) readRowJSON(fetch *sql.Stmt, t *table, version int, ids []stri
 		}
 		row := append([]byte(nil), raw...)
 		out[id] = row
+		s.rowsEncoded.Add(1)
 		s.rows.put(t.collection, id, version, seq, row)
 	}
 	return out, rows.Err()
