@@ -587,12 +587,19 @@ func asInt(v any) int64 {
 
 // millis converts a PocketBase datetime text to Unix milliseconds.
 func millis(s string) int64 {
+	ms, _ := parseMillis(s)
+	return ms
+}
+
+// parseMillis is a PocketBase datetime text ("2006-01-02 15:04:05.000Z")
+// as Unix milliseconds, 0 when empty; false when it is neither.
+func parseMillis(s string) (int64, bool) {
 	if s == "" {
-		return 0
+		return 0, true
 	}
 	t, err := time.Parse("2006-01-02 15:04:05.000Z", s)
 	if err != nil {
-		return 0
+		return 0, false
 	}
-	return t.UnixMilli()
+	return t.UnixMilli(), true
 }

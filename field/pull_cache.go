@@ -81,22 +81,7 @@ func (c *rowCache) get(collection, id string, version int, seq int64) ([]byte, b
 // put caches a row's JSON (which the cache keeps: callers must not change
 // it after) and evicts the least recently used rows beyond the budget.
 func (c *rowCache) put(collection, id string, version int, seq int64, json []byte) {
-	size := len(json) + len(id) + entryOverhead
-	if size > c.budget/8 {
-		return // a huge row would push out many others
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	k := rowKey{collection, id}
-	if el, ok := c.byKey[k]; ok {
-		c.remove(el)
-	}
-	el := c.lru.PushFront(&rowEntry{key: k, version: version, seq: seq, json: json, used: c.now()})
-	c.byKey[k] = el
-	c.used += size
-	for c.used > c.budget {
-		c.remove(c.lru.Back())
-	}
+	c.putIf(func() bool { return true }, collection, id, version, seq, json)
 }
 
 // dropCount returns how many rows were dropped so far.
@@ -106,16 +91,34 @@ func (c *rowCache) dropCount() uint64 {
 	return c.drops
 }
 
-// putUnlessDropped puts rows unless a row was dropped since the count
+// putUnlessDropped puts a row unless a row was dropped since the count
 // was since: a record changed or deleted after the rows were written
 // must not get its old text back into the cache, even at a cursor value
 // no pull asks for (a deleted contact's notes would stay in memory).
 func (c *rowCache) putUnlessDropped(since uint64, collection, id string, version int, seq int64, json []byte) {
+	c.putIf(func() bool { return c.drops == since }, collection, id, version, seq, json)
+}
+
+// putIf is put when ok, called under the cache's lock, holds.
+func (c *rowCache) putIf(ok func() bool, collection, id string, version int, seq int64, json []byte) {
+	size := len(json) + len(id) + entryOverhead
+	if size > c.budget/8 {
+		return // a huge row would push out many others
+	}
 	c.mu.Lock()
-	dropped := c.drops != since
-	c.mu.Unlock()
-	if !dropped {
-		c.put(collection, id, version, seq, json)
+	defer c.mu.Unlock()
+	if !ok() {
+		return
+	}
+	k := rowKey{collection, id}
+	if el, ok := c.byKey[k]; ok {
+		c.remove(el)
+	}
+	el := c.lru.PushFront(&rowEntry{key: k, version: version, seq: seq, json: json, used: c.now()})
+	c.byKey[k] = el
+	c.used += size
+	for c.used > c.budget {
+		c.remove(c.lru.Back())
 	}
 }
 

@@ -3,7 +3,6 @@ package field
 import (
 	"math"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -113,14 +112,11 @@ func appendPrewarmValue(b []byte, c jsonCol, get func(string) any) ([]byte, bool
 		if !ok {
 			return b, false
 		}
-		if s == "" {
-			return append(b, '0'), true
-		}
-		t, err := time.Parse("2006-01-02 15:04:05.000Z", s)
-		if err != nil {
+		ms, ok := parseMillis(s)
+		if !ok {
 			return b, false
 		}
-		return strconv.AppendInt(b, t.UnixMilli(), 10), true
+		return strconv.AppendInt(b, ms, 10), true
 	}
 	v := get(c.field)
 	switch c.kind {
