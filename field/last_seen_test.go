@@ -2,7 +2,6 @@ package field_test
 
 import (
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,11 +14,9 @@ import (
 // follows its pulls and pushes, written at most once a minute, in
 // PocketBase's date format (the collection API reads it back).
 func TestLastSeenIsTouchedOncePerMinute(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Date(2026, 11, 27, 21, 14, 30, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	env := testenv.NewWith(t, testenv.Options{Now: clock})
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 21, 14, 30, 0, time.UTC))
+	advance := clock.Add
+	env := testenv.NewWith(t, testenv.Options{Now: clock.Now})
 	team := env.TeamID(t, "mika")
 	id, tok := env.Device(t, team, "Surfplatta 1")
 	seen := func() string {

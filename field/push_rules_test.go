@@ -559,9 +559,8 @@ func TestRevokedAndExpiredTokens(t *testing.T) {
 }
 
 func TestEnrollment(t *testing.T) {
-	now := time.Now()
-	clock := func() time.Time { return now }
-	env := testenv.NewWith(t, testenv.Options{Now: clock})
+	clock := testenv.NewClock(time.Now())
+	env := testenv.NewWith(t, testenv.Options{Now: clock.Now})
 	mika := env.TeamID(t, "mika")
 	_, lead := env.User(t, "lead@mika.se", "lead", mika)
 	_, worker := env.User(t, "w@mika.se", "worker", mika)
@@ -614,7 +613,7 @@ func TestEnrollment(t *testing.T) {
 	// Reused, wrong and expired codes all get the same 400.
 	var enr2 map[string]string
 	env.MustJSON(t, "POST", "/api/field/enrollments", lead, body, 201, &enr2)
-	now = now.Add(16 * time.Minute)
+	clock.Add(16 * time.Minute)
 	answers := map[string]string{}
 	for name, code := range map[string]string{"reused": enr.Code, "wrong": "ABCDEFGHJK", "expired": enr2["code"], "empty": ""} {
 		st, data, _ := env.Do(t, "POST", "/api/field/enroll", "", map[string]any{"code": code}, nil)

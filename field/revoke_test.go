@@ -171,8 +171,8 @@ func TestRevokeReturned(t *testing.T) {
 // locked out after 24 hours; a lead who then finds it lost locks it out at
 // once.
 func TestRevokeReturnedWindowAndLost(t *testing.T) {
-	now := time.Now()
-	env := testenv.NewWith(t, testenv.Options{Now: func() time.Time { return now }})
+	clock := testenv.NewClock(time.Now())
+	env := testenv.NewWith(t, testenv.Options{Now: clock.Now})
 	mika := env.TeamID(t, "mika")
 	devA, tokA := env.Device(t, mika, "A")
 	devB, tokB := env.Device(t, mika, "B")
@@ -186,7 +186,7 @@ func TestRevokeReturnedWindowAndLost(t *testing.T) {
 		t.Errorf("returned then lost: %d %s, want 403 wipe", st, data)
 	}
 
-	now = now.Add(25 * time.Hour)
+	clock.Add(25 * time.Hour)
 	id := uuid.NewString()
 	st, data = push(t, env, tokA, 0, []map[string]any{contact(id, nil)}, nil, nil, nil)
 	if e := decodeErr(t, data); st != 403 || !e.Data.Wipe || e.Data.PushFirst {

@@ -321,8 +321,8 @@ func TestEditAndDelete(t *testing.T) {
 // from the date the worker gave).
 func TestDueOn(t *testing.T) {
 	// 23:30 UTC on 2 March is 00:30 on 3 March in Stockholm.
-	now := time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC)
-	env := testenv.NewWith(t, testenv.Options{Now: func() time.Time { return now }})
+	clock := testenv.NewClock(time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC))
+	env := testenv.NewWith(t, testenv.Options{Now: clock.Now})
 	mika := env.TeamID(t, "mika")
 	_, device := env.Device(t, mika, "Surfplatta 1")
 	young, teen := uuid.NewString(), uuid.NewString()
@@ -340,7 +340,7 @@ func TestDueOn(t *testing.T) {
 		t.Errorf("15-17 due %s, want 2026-03-04", got)
 	}
 	// Corrected to under 15 the next day: due that day, not later.
-	now = now.Add(24 * time.Hour)
+	clock.Add(24 * time.Hour)
 	status, _, body = pushContacts(t, env, device, cursor(t, env, device), nil,
 		[]map[string]any{contact(teen, map[string]any{"age_band": "under_15", "role": "at_risk", "occurred_on": "2026-02-20"})}, nil, nil)
 	if status != 200 {

@@ -243,8 +243,8 @@ func realtimeConnect(t *testing.T, env *testenv.Env) string {
 // (429 even with the right password), others are untouched, and the pause
 // ends by itself.
 func TestLoginLimitPerAccount(t *testing.T) {
-	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
-	env := testenv.NewWith(t, testenv.Options{RateLimits: true, Now: func() time.Time { return now }})
+	clock := testenv.NewClock(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC))
+	env := testenv.NewWith(t, testenv.Options{RateLimits: true, Now: clock.Now})
 	mika := env.TeamID(t, "mika")
 	login := func(email, password string) int {
 		st, _, _ := env.Do(t, "POST", "/api/collections/users/auth-with-password", "",
@@ -284,11 +284,11 @@ func TestLoginLimitPerAccount(t *testing.T) {
 		t.Fatalf("unknown account after 10 failures: %d, want 429", st)
 	}
 
-	now = now.Add(9 * time.Minute)
+	clock.Add(9 * time.Minute)
 	if st := login(a, "test-password-123"); st != 429 {
 		t.Fatalf("9 minutes later: %d, want 429", st)
 	}
-	now = now.Add(61 * time.Second)
+	clock.Add(61 * time.Second)
 	if st := login(a, "test-password-123"); st != 200 {
 		t.Fatalf("after the pause: %d, want 200", st)
 	}
@@ -296,7 +296,7 @@ func TestLoginLimitPerAccount(t *testing.T) {
 	for i := 0; i < 9; i++ {
 		login(b, "fel")
 	}
-	now = now.Add(11 * time.Minute)
+	clock.Add(11 * time.Minute)
 	login(b, "fel")
 	if st := login(b, "test-password-123"); st != 200 {
 		t.Fatalf("failures outside the window paused the account: %d", st)
