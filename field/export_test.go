@@ -306,3 +306,7 @@ func PullConnsInUse(s *Service) int {
 // RowsEncodedBySQLite reports how many rows the pulls have had SQLite
 // encode (rows not found in the row cache).
 func RowsEncodedBySQLite(s *Service) int64 { return s.rowsEncoded.Load() }
+
+// AfterPullSnapshot has every pull call f once its snapshot is taken,
+// before it reads any row (nil: nothing).
+func AfterPullSnapshot(s *Service, f func()) { s.afterSnapshot = f }

@@ -207,9 +207,16 @@ func (s *sentWriter) Write(b []byte) (int, error) {
 // plain): rows of writable tables then go into it as cached chunks; busy
 // says that other pulls waited for CPU as this one started.
 func (s *Service) pull(tx *dbx.Tx, w *bufio.Writer, gz *compress.Chunked, busy bool, p principal, version int, cursor int64, first, future bool, mig *migrationSpec) error {
+	// Read before the first query of tx, where SQLite takes the snapshot
+	// (the transaction is deferred): a pull that read rows before gallring
+	// cleared notes in place sees the epoch move and caches nothing after.
+	epoch := s.cacheEpoch.Load()
 	current, horizon, err := CurrentCursor(tx)
 	if err != nil {
 		return err
+	}
+	if s.afterSnapshot != nil {
+		s.afterSnapshot()
 	}
 	strategy := ""
 	if !first && (future || cursor > current || cursor < horizon) {
@@ -217,7 +224,7 @@ func (s *Service) pull(tx *dbx.Tx, w *bufio.Writer, gz *compress.Chunked, busy b
 		strategy = "replacement"
 	}
 	enc := newRowEncoder(w)
-	enc.gz, enc.busy = gz, busy
+	enc.gz, enc.busy, enc.epoch = gz, busy, epoch
 
 	since := s.cfg.Now().In(s.loc).AddDate(0, 0, -s.cfg.WindowDays).Format(time.DateOnly)
 	w.WriteString(`{"changes":{`)
@@ -306,6 +313,8 @@ type rowEncoder struct {
 	gz *compress.Chunked
 	// busy is true when other pulls waited for CPU as this one started.
 	busy bool
+	// epoch is Service.cacheEpoch when the pull's snapshot began.
+	epoch uint64
 }
 
 func newRowEncoder(w *bufio.Writer) *rowEncoder { return &rowEncoder{w: w, first: true} }

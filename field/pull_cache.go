@@ -18,16 +18,20 @@ import (
 //
 // Privacy: the cache holds what the tablets of the team hold anyway, in
 // the server's memory only. A row is dropped when its record is updated or
-// deleted (so a deleted contact or a note removed by gallring does not
-// linger), and any row not pulled for rowCacheTTL is dropped by a sweep
-// each minute. The cache is bounded by DefaultRowCacheBytes and starts
-// empty with each process.
+// deleted (so a deleted contact or a note cleared through PocketBase does
+// not linger). Gallring clears old notes in place, without a cursor value:
+// its run in the server forgets every cached row (ForgetCachedRows), and a
+// run by hand in another process is covered by the age bound: a sweep each
+// minute drops any row not pulled for rowCacheTTL and any row cached more
+// than rowCacheTTL ago, however often it is pulled. The cache is bounded by
+// DefaultRowCacheBytes and starts empty with each process.
 
 // DefaultRowCacheBytes bounds the JSON the pull's row cache holds (about
 // 25,000 contacts).
 const DefaultRowCacheBytes = 16 << 20
 
-// rowCacheTTL is how long a row nobody pulls stays cached.
+// rowCacheTTL is how long a row nobody pulls stays cached, and the most
+// any row stays cached.
 const rowCacheTTL = 10 * time.Minute
 
 // rowCache is an LRU of rows' wire JSON keyed by collection and id.
@@ -51,6 +55,7 @@ type rowEntry struct {
 	seq     int64
 	json    []byte
 	used    time.Time
+	cached  time.Time // when it was put: the age bound
 }
 
 // entryOverhead approximates an entry's memory besides its JSON.
@@ -114,7 +119,8 @@ func (c *rowCache) putIf(ok func() bool, collection, id string, version int, seq
 	if el, ok := c.byKey[k]; ok {
 		c.remove(el)
 	}
-	el := c.lru.PushFront(&rowEntry{key: k, version: version, seq: seq, json: json, used: c.now()})
+	now := c.now()
+	el := c.lru.PushFront(&rowEntry{key: k, version: version, seq: seq, json: json, used: now, cached: now})
 	c.byKey[k] = el
 	c.used += size
 	for c.used > c.budget {
@@ -132,14 +138,30 @@ func (c *rowCache) drop(collection, id string) {
 	}
 }
 
-// sweep drops the rows not pulled since before ttl ago.
+// sweep drops the rows not pulled since before ttl ago, and the rows
+// cached before ttl ago.
 func (c *rowCache) sweep(ttl time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cutoff := c.now().Add(-ttl)
-	for el := c.lru.Back(); el != nil && el.Value.(*rowEntry).used.Before(cutoff); el = c.lru.Back() {
-		c.remove(el)
+	for el := c.lru.Back(); el != nil; {
+		prev := el.Prev()
+		if e := el.Value.(*rowEntry); e.used.Before(cutoff) || e.cached.Before(cutoff) {
+			c.remove(el)
+		}
+		el = prev
 	}
+}
+
+// clear forgets every row; rows encoded after a commit before it are not
+// put afterwards (it counts as a drop).
+func (c *rowCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.drops++
+	c.byKey = map[rowKey]*list.Element{}
+	c.lru.Init()
+	c.used = 0
 }
 
 // len reports how many rows are cached.
@@ -176,4 +198,15 @@ func (s *Service) registerRowCacheHooks(app core.App) {
 			s.chunks.sweep(rowCacheTTL)
 		}
 	})
+}
+
+// ForgetCachedRows empties the pull's row and chunk caches. Gallring calls
+// it after clearing notes in place (without a cursor value, so a cached row
+// would still match its record's cursor value and serve the old notes).
+func (s *Service) ForgetCachedRows() {
+	s.cacheEpoch.Add(1) // before the clears: see cachedRows' puts
+	s.rows.clear()
+	if s.chunks != nil {
+		s.chunks.clear()
+	}
 }

@@ -44,10 +44,11 @@ type chunkKey [sha256.Size]byte
 type chunkScope struct{ collection, team string }
 
 type chunkEntry struct {
-	key   chunkKey
-	scope chunkScope
-	chunk *compress.Chunk
-	used  time.Time
+	key    chunkKey
+	scope  chunkScope
+	chunk  *compress.Chunk
+	used   time.Time
+	cached time.Time // when it was put: the age bound
 }
 
 // chunkOverhead approximates an entry's memory besides its deflate bytes.
@@ -101,17 +102,26 @@ func (c *chunkCache) get(k chunkKey) (*compress.Chunk, bool) {
 // put caches a chunk of the team's rows of a collection and evicts the
 // least recently used chunks beyond the budget.
 func (c *chunkCache) put(k chunkKey, collection, team string, ch *compress.Chunk) {
+	c.putIf(func() bool { return true }, k, collection, team, ch)
+}
+
+// putIf is put when ok, called under the cache's lock, holds.
+func (c *chunkCache) putIf(ok func() bool, k chunkKey, collection, team string, ch *compress.Chunk) {
 	size := len(ch.Deflate) + chunkOverhead
 	if size > c.budget/8 {
 		return // a huge chunk would push out many others
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !ok() {
+		return
+	}
 	if el, ok := c.byKey[k]; ok {
 		c.remove(el)
 	}
 	sc := chunkScope{collection, team}
-	c.byKey[k] = c.lru.PushFront(&chunkEntry{key: k, scope: sc, chunk: ch, used: c.now()})
+	now := c.now()
+	c.byKey[k] = c.lru.PushFront(&chunkEntry{key: k, scope: sc, chunk: ch, used: now, cached: now})
 	if c.byScope[sc] == nil {
 		c.byScope[sc] = map[chunkKey]struct{}{}
 	}
@@ -131,14 +141,29 @@ func (c *chunkCache) drop(collection, team string) {
 	}
 }
 
-// sweep drops the chunks not pulled since before ttl ago.
+// sweep drops the chunks not pulled since before ttl ago, and the chunks
+// cached before ttl ago (the age bound of the row cache, pull_cache.go).
 func (c *chunkCache) sweep(ttl time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cutoff := c.now().Add(-ttl)
-	for el := c.lru.Back(); el != nil && el.Value.(*chunkEntry).used.Before(cutoff); el = c.lru.Back() {
-		c.remove(el)
+	for el := c.lru.Back(); el != nil; {
+		prev := el.Prev()
+		if e := el.Value.(*chunkEntry); e.used.Before(cutoff) || e.cached.Before(cutoff) {
+			c.remove(el)
+		}
+		el = prev
 	}
+}
+
+// clear forgets every chunk.
+func (c *chunkCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byKey = map[chunkKey]*list.Element{}
+	c.byScope = map[chunkScope]map[chunkKey]struct{}{}
+	c.lru.Init()
+	c.used = 0
 }
 
 // stats reports how many chunks are cached and their accounted bytes.

@@ -154,6 +154,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 	// connection (fetchStmt): parsing its json_object was most of a small
 	// pull's misses.
 	var fetch *sql.Stmt
+	sameEpoch := func() bool { return s.cacheEpoch.Load() == enc.epoch }
 	defer func() {
 		if fetch != nil {
 			fetch.Close() // the transaction's handle only
@@ -190,7 +191,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 					return err
 				}
 			}
-			got, err := s.readRowJSON(fetch, t, version, missing)
+			got, err := s.readRowJSON(fetch, t, version, missing, sameEpoch)
 			if err != nil {
 				return err
 			}
@@ -224,7 +225,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		if err != nil {
 			return fmt.Errorf("compress %s: %w", t.name, err)
 		}
-		s.chunks.put(key, t.collection, team, c)
+		s.chunks.putIf(sameEpoch, key, t.collection, team, c)
 		return enc.chunk(c)
 	}
 	for rows.Next() {
@@ -258,8 +259,9 @@ const pullBatch = 256
 
 // readRowJSON reads the JSON of the rows with the given ids with fetch
 // (id, cursor value and JSON of the rows whose id is in the JSON list
-// given) and caches each at its cursor value.
-func (s *Service) readRowJSON(fetch *sql.Stmt, t *table, version int, ids []string) (map[string][]byte, error) {
+// given) and caches each at its cursor value when cache holds (checked
+// under the cache's lock).
+func (s *Service) readRowJSON(fetch *sql.Stmt, t *table, version int, ids []string, cache func() bool) (map[string][]byte, error) {
 	list, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
@@ -282,7 +284,7 @@ func (s *Service) readRowJSON(fetch *sql.Stmt, t *table, version int, ids []stri
 		row := append([]byte(nil), raw...)
 		out[id] = row
 		s.rowsEncoded.Add(1)
-		s.rows.put(t.collection, id, version, seq, row)
+		s.rows.putIf(cache, t.collection, id, version, seq, row)
 	}
 	return out, rows.Err()
 }

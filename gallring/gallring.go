@@ -48,6 +48,11 @@ type Config struct {
 	WindowDays int
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
+	// ChangedInPlace, when set, is called after a run or the screening
+	// that changed notes in place (without a cursor value) has committed:
+	// the field service forgets the pull's cached rows, which would still
+	// match those records' cursor values and hold the old notes.
+	ChangedInPlace func()
 }
 
 func (c Config) validate() error {
@@ -131,6 +136,9 @@ func Run(ctx context.Context, app core.App, cfg Config, dry bool) (Result, error
 		}
 		return record(tx, res)
 	})
+	if err == nil && !dry && res.ContactNotes+res.SessionNotes > res.InWindow && cfg.ChangedInPlace != nil {
+		cfg.ChangedInPlace()
+	}
 	return res, err
 }
 

@@ -56,6 +56,9 @@ func RescreenOnce(app core.App, cfg Config) (changed int, ran bool, err error) {
 	if err != nil {
 		return 0, false, err
 	}
+	if changed > 0 && cfg.ChangedInPlace != nil {
+		cfg.ChangedInPlace()
+	}
 	return changed, ran, nil
 }
 

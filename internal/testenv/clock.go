@@ -6,8 +6,10 @@ import (
 )
 
 // Clock is a server clock a test moves by hand. The app reads it from its
-// own goroutines too (request handlers, the once-a-minute cache sweep), so
-// a plain captured time.Time that the test reassigns is a data race.
+// own goroutines too: request handlers, and PocketBase's cron, which runs
+// the daily jobs (gallring at 03:40) by the wall clock even inside a test.
+// A plain captured time.Time that the test reassigns is then a data race
+// (CI's race detector caught one when its run crossed 03:40).
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
