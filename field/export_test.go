@@ -160,12 +160,13 @@ func (s *Service) WaitQueuedPushes(n int, timeout time.Duration) bool {
 // PushSteps applies a push body as the sync route does, without HTTP: the
 // body decoded, its created records built ahead by workers goroutines, a
 // record at a time, when workers > 0 (the route always builds them ahead;
-// 0 builds them in the transaction), between run when not nil (another
+// 0 builds them in the transaction), with beside while the transaction
+// already runs (the builders still at it when between runs), between run when not nil (another
 // writer's change after the build, before the push's transaction), and
 // the push applied for auth (a device or a field user). It returns the
 // reply body, or the error, and the ids whose prebuilt record the
 // transaction stored.
-func PushSteps(s *Service, auth *core.Record, body []byte, version int, workers int, between func()) (reply []byte, storedPrebuilt []string, err error) {
+func PushSteps(s *Service, auth *core.Record, body []byte, version int, workers int, beside bool, between func()) (reply []byte, storedPrebuilt []string, err error) {
 	p, err := fieldPrincipal(&core.RequestEvent{Auth: auth})
 	if err != nil {
 		return nil, nil, err
@@ -175,12 +176,15 @@ func PushSteps(s *Service, auth *core.Record, body []byte, version int, workers 
 		return nil, nil, err
 	}
 	if workers > 0 {
-		s.prebuildWith(p, plan, version, workers, 1)
+		s.prebuildWith(p, plan, version, workers, 1, beside)
 	}
 	if between != nil {
 		between()
 	}
 	reply, _, err = s.apply(p, plan, version, "", "")
+	if plan.building != nil {
+		plan.building.Wait()
+	}
 	for _, t := range pushOrder {
 		for _, pr := range plan.upserts[t] {
 			if pr.pre != nil && pr.pre.used && !pr.pre.rec.IsNew() {
@@ -310,3 +314,11 @@ func RowsEncodedBySQLite(s *Service) int64 { return s.rowsEncoded.Load() }
 // AfterPullSnapshot has every pull call f once its snapshot is taken,
 // before it reads any row (nil: nothing).
 func AfterPullSnapshot(s *Service, f func()) { s.afterSnapshot = f }
+
+// HoldBuilders holds the builders of pushes built beside their transaction
+// until release is called.
+func HoldBuilders(s *Service) (release func()) {
+	ch := make(chan struct{})
+	s.holdBuilders = ch
+	return func() { s.holdBuilders = nil; close(ch) }
+}

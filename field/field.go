@@ -89,6 +89,9 @@ type Service struct {
 	// afterSnapshot, when set (tests only), runs in each pull once its
 	// snapshot is taken, before it reads any row.
 	afterSnapshot func()
+	// holdBuilders, when set (tests only), holds the builders of a push
+	// built beside its transaction until it is closed (push_prebuild.go).
+	holdBuilders chan struct{}
 }
 
 // Register wires the field service into app: cursor hooks, the revoked

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -86,6 +87,9 @@ type pushPlan struct {
 	// today is the date (Stockholm) that no pushed date may pass, taken
 	// once per push (prebuild); "" until then.
 	today string
+	// building counts the goroutines still building the push's records
+	// beside its transaction (push_prebuild.go); nil when none started.
+	building *sync.WaitGroup
 }
 
 func (r *pushResponse) reject(tbl, id, reason string) {

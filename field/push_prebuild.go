@@ -30,6 +30,11 @@ import (
 type prebuilt struct {
 	rec   *core.Record
 	clean *cleanRecord
+	// ready, when the record is built beside the transaction (a large
+	// lone push), is closed once rec and clean are set, or their builder
+	// gave up (rec nil); nil when the record was built before the push
+	// went to the writer.
+	ready chan struct{}
 	// used is set when the transaction took the record (or dropped it).
 	used bool
 }
@@ -91,7 +96,8 @@ func (plan *pushPlan) date(s *Service) string {
 // whose collection cannot be found is left to the transaction. A large
 // push on an otherwise quiet server is built on every core (buildWorkers).
 func (s *Service) prebuild(p principal, plan *pushPlan, version int) {
-	s.prebuildWith(p, plan, version, s.buildWorkers(plan), buildChunk)
+	workers := s.buildWorkers(plan)
+	s.prebuildWith(p, plan, version, workers, buildChunk, workers > 1)
 }
 
 // Building a push on several cores: a tablet back online after a week of
@@ -124,9 +130,20 @@ func (s *Service) buildWorkers(plan *pushPlan) int {
 	return max(1, min(runtime.GOMAXPROCS(0), created/buildChunk))
 }
 
+// Building beside the transaction. A large lone push used to be built
+// whole before it went to the writer, so its transaction waited for the
+// last record. With beside, the builders start and prebuildWith returns at
+// once: the push goes to the writer, and the transaction takes each record
+// when its chunk is built (prebuilt.ready), while the builders go on with
+// the next chunks. Chunks are handed out in order, the order the
+// transaction takes them in. A builder that panics logs it and leaves the
+// rest of its chunk unbuilt (closed, rec nil): the transaction builds those
+// records itself, as for any record not built ahead.
+
 // prebuildWith is prebuild with workers goroutines taking chunk records at
-// a time.
-func (s *Service) prebuildWith(p principal, plan *pushPlan, version, workers, chunk int) {
+// a time; with beside (and more than one chunk), it returns as soon as the
+// builders have started.
+func (s *Service) prebuildWith(p principal, plan *pushPlan, version, workers, chunk int, beside bool) {
 	b := recordBuilder{s: s, p: p, version: version, today: plan.date(s)}
 	for _, t := range pushOrder {
 		prs := plan.upserts[t]
@@ -152,6 +169,10 @@ func (s *Service) prebuildWith(p principal, plan *pushPlan, version, workers, ch
 			for _, i := range created {
 				build(i)
 			}
+			continue
+		}
+		if beside {
+			s.buildBeside(b, t, col, set, prs, created, workers, chunk, plan)
 			continue
 		}
 		var (
@@ -216,8 +237,65 @@ func prebuiltFor(pr pushedRecord, col *core.Collection, isNew bool) *prebuilt {
 		return nil
 	}
 	pre.used = true
-	if !isNew || pre.rec.Id != pr.id || pre.rec.Collection() != col {
+	if !isNew {
+		return nil // not waited for: its builder may still be at it
+	}
+	if pre.ready != nil {
+		<-pre.ready
+	}
+	if pre.rec == nil || pre.rec.Id != pr.id || pre.rec.Collection() != col {
 		return nil
 	}
 	return pre
+}
+
+// buildBeside starts workers goroutines that build the created records of
+// prs (indexes created) chunk records at a time, each record's prebuilt
+// set before they start and ready when its chunk is done (see "Building
+// beside the transaction"). plan.building counts the running builders.
+func (s *Service) buildBeside(b recordBuilder, t *table, col *core.Collection, set fieldSetters, prs []pushedRecord, created []int, workers, chunk int, plan *pushPlan) {
+	chunks := (len(created) + chunk - 1) / chunk
+	ready := make([]chan struct{}, chunks)
+	for k := range ready {
+		ready[k] = make(chan struct{})
+		for _, i := range created[k*chunk : min((k+1)*chunk, len(created))] {
+			prs[i].pre = &prebuilt{ready: ready[k]}
+		}
+	}
+	var next atomic.Int64
+	// one builds chunk k; its records stay unbuilt (rec nil) if it panics.
+	one := func(k int) {
+		defer close(ready[k])
+		defer func() {
+			if r := recover(); r != nil {
+				s.app.Logger().Error("a builder of the push panicked; the transaction builds its records",
+					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}()
+		for _, i := range created[k*chunk : min((k+1)*chunk, len(created))] {
+			rec, clean := b.build(t, col, set, prs[i], nil)
+			pre := prs[i].pre
+			pre.rec, pre.clean = rec, clean
+		}
+	}
+	if plan.building == nil {
+		plan.building = new(sync.WaitGroup)
+	}
+	hold := s.holdBuilders
+	for w := 0; w < min(workers, chunks); w++ {
+		plan.building.Add(1)
+		go func() {
+			defer plan.building.Done()
+			if hold != nil {
+				<-hold
+			}
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
+				}
+				one(k)
+			}
+		}()
+	}
 }

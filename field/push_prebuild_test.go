@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/pocketbase/dbx"
@@ -78,7 +79,7 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 	}
 	// run pushes the changes with ids of path k as auth, built ahead by
 	// workers goroutines (0: built in the transaction).
-	run := func(t *testing.T, k int, auth *core.Record, tok string, workers int) outcome {
+	run := func(t *testing.T, k int, auth *core.Record, tok string, workers int, beside bool) outcome {
 		t.Helper()
 		id := func(n string) string { return idOf(k, n) }
 		// Held by the team before the tablet's last pull, and so no
@@ -117,11 +118,20 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reply, prebuilt, err := field.PushSteps(svc, auth, body, 3, workers, func() {
+		var release func()
+		if beside {
+			// The builders wait until the transaction has had time to
+			// reach the first record: it must wait for each record.
+			release = field.HoldBuilders(svc)
+		}
+		reply, prebuilt, err := field.PushSteps(svc, auth, body, 3, workers, beside, func() {
 			// After the records were built: a colleague deletes one, and
 			// another team's tablet takes an id.
 			deleteContact(t, id("deletedBetween"))
 			pushHTTP(t, kastTok, []map[string]any{contact3(id("otherTeam"), nil)})
+			if release != nil {
+				time.AfterFunc(50*time.Millisecond, release)
+			}
 		})
 		if err != nil {
 			t.Fatalf("path %d: push: %v", k, err)
@@ -138,7 +148,7 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = field.PushSteps(svc, auth, body, 3, workers, func() {
+		_, _, err = field.PushSteps(svc, auth, body, 3, workers, beside, func() {
 			pushHTTP(t, colleagueTok, []map[string]any{contact3(id("conflict"), nil)})
 		})
 		var apiErr *router.ApiError
@@ -220,18 +230,21 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 	}
 	for i, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			inTx, pre, par := 3*i, 3*i+1, 3*i+2
-			a := run(t, inTx, sc.auth, sc.tok, 0)
+			inTx, pre, par, beside := 4*i, 4*i+1, 4*i+2, 4*i+3
+			a := run(t, inTx, sc.auth, sc.tok, 0, false)
 			if len(a.prebuilt) != 0 {
 				t.Errorf("push without prebuilding stored prebuilt records %v", a.prebuilt)
 			}
 			var b outcome
-			// Built ahead in the push's goroutine, and by three goroutines
-			// taking a record at a time (a large push on a quiet server).
+			// Built ahead in the push's goroutine, by three goroutines
+			// taking a record at a time (a large push on a quiet server),
+			// and by three beside the transaction, which takes each record
+			// as it is built.
 			for _, path := range []struct {
 				k, workers int
-			}{{pre, 1}, {par, 3}} {
-				o := run(t, path.k, sc.auth, sc.tok, path.workers)
+				beside     bool
+			}{{pre, 1, false}, {par, 3, false}, {beside, 3, true}} {
+				o := run(t, path.k, sc.auth, sc.tok, path.workers, path.beside)
 				// Only the created records the server lacked, in push order.
 				want := []string{idOf(path.k, "session"), idOf(path.k, "person"), idOf(path.k, "child")}
 				if !slices.Equal(o.prebuilt, want) {
