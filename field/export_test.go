@@ -322,3 +322,14 @@ func HoldBuilders(s *Service) (release func()) {
 	s.holdBuilders = ch
 	return func() { s.holdBuilders = nil; close(ch) }
 }
+
+// WindowListsOff has the pulls read every window whole until restore is
+// called, which brings back the kept lists as they were.
+func WindowListsOff(s *Service) (restore func()) {
+	w := s.windows
+	s.windows = nil
+	return func() { s.windows = w }
+}
+
+// WindowListsServed counts the first pulls served from a kept window list.
+func WindowListsServed(s *Service) int64 { return s.windowServed.Load() }

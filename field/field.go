@@ -92,6 +92,10 @@ type Service struct {
 	// holdBuilders, when set (tests only), holds the builders of a push
 	// built beside its transaction until it is closed (push_prebuild.go).
 	holdBuilders chan struct{}
+	// windows keeps first pulls' window lists (pull_window.go); nil: off.
+	windows *windowLists
+	// windowServed counts first pulls served from a kept window list.
+	windowServed atomic.Int64
 }
 
 // Register wires the field service into app: cursor hooks, the revoked
@@ -121,7 +125,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		loc = time.FixedZone("CET", 3600)
 	}
 	s := &Service{app: app, cfg: cfg, loc: loc, gate: newCPUGate(defaultGateSlots()),
-		rows: newRowCache(DefaultRowCacheBytes, time.Now), chunks: newChunkCache(DefaultChunkCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue)}
+		rows: newRowCache(DefaultRowCacheBytes, time.Now), chunks: newChunkCache(DefaultChunkCacheBytes, time.Now), queue: make(chan struct{}, DefaultPushQueue), windows: newWindowLists()}
 	s.registerRowCacheHooks(app)
 	s.registerReadPools(app)
 

@@ -267,7 +267,11 @@ func (s *Service) pull(tx *dbx.Tx, w *bufio.Writer, gz *compress.Chunked, busy b
 				where = dbx.NewExp("team = {:team} AND seq > {:from} AND seq <= {:to}", dbx.Params{"from": cursor})
 			}
 			if expr, ok := rowJSONExpr(t, version); ok {
-				err = s.cachedRows(tx, t, version, p.team, expr, where, params, enc)
+				var win *windowKey
+				if first {
+					win = &windowKey{collection: t.collection, team: p.team, since: since}
+				}
+				err = s.cachedRows(tx, t, version, p.team, expr, where, params, enc, win, current)
 			} else {
 				err = syncedRows(tx, t, version, where, params, enc.row)
 			}

@@ -137,13 +137,11 @@ func millisSQL(col string) string {
 // SQLite (and is cached). When the reply is gzip (enc.gz), a batch is
 // written as one compressed chunk, from the chunk cache when it holds the
 // batch's rows (pull_chunks.go): then the rows are not read at all. A
-// short last batch of a busy pull is written row by row.
-func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr string, where dbx.Expression, params dbx.Params, enc *rowEncoder) error {
-	rows, err := tx.Select("id", cursorField).From(t.collection).Where(where).OrderBy(cursorField).Bind(params).Rows()
-	if err != nil {
-		return fmt.Errorf("read %s: %w", t.name, err)
-	}
-	defer rows.Close()
+// short last batch of a busy pull is written row by row. win, for a first
+// pull, names its window (where selects it, at cursor value to): its ids
+// and cursor values then come from a kept window list when one serves
+// (pull_window.go), and a window read whole is kept.
+func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr string, where dbx.Expression, params dbx.Params, enc *rowEncoder, win *windowKey, to int64) error {
 	batch := make([]pullRow, 0, pullBatch)
 	var (
 		missing []string
@@ -228,10 +226,42 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		s.chunks.putIf(sameEpoch, key, t.collection, team, c)
 		return enc.chunk(c)
 	}
+	if win != nil {
+		kept, ok, err := s.windowRows(tx, t, *win, to)
+		if err != nil {
+			return err
+		}
+		if ok {
+			for _, it := range kept {
+				batch = append(batch, pullRow{id: it.id, seq: it.seq})
+				if len(batch) == pullBatch {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+			return flush()
+		}
+	}
+	rows, err := tx.Select("id", cursorField).From(t.collection).Where(where).OrderBy(cursorField).Bind(params).Rows()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", t.name, err)
+	}
+	defer rows.Close()
+	// A first pull's window, read whole, is kept (up to windowListMax rows).
+	var read []pullRow
+	keep := win != nil && s.windows != nil
 	for rows.Next() {
 		var it pullRow
 		if err := rows.Scan(&it.id, &it.seq); err != nil {
 			return fmt.Errorf("scan %s: %w", t.name, err)
+		}
+		if keep {
+			if len(read) < windowListMax {
+				read = append(read, it)
+			} else {
+				keep, read = false, nil
+			}
 		}
 		batch = append(batch, it)
 		if len(batch) == pullBatch {
@@ -243,7 +273,13 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	if keep {
+		s.windows.put(&windowList{key: *win, to: to, rows: read})
+	}
+	return nil
 }
 
 // pullRow is a row of cachedRows: its id and cursor value, then its JSON.
