@@ -21,18 +21,9 @@ import (
 // by its cursor value, so its row is pulled and cached; after gallring no
 // pull, plain or gzip, may serve the old notes from the row or chunk cache.
 func TestGallringInPlaceLeavesNoCachedNotes(t *testing.T) {
-	env := testenv.New(t)
-	svc := env.Uppsok.Field
-	team := env.TeamID(t, "mika")
-	_, a := env.Device(t, team, "A")
-	_, b := env.Device(t, team, "B")
+	env, svc, team, a, b := twoTablets(t)
 	start := fieldCursor(t, env)
-
-	id := uuid.NewString()
-	day := time.Now().AddDate(0, -8, 0).Format(time.DateOnly) // older than the notes' 6 months and the window
-	if st, body := push3(t, env, a, []map[string]any{contact3(id, map[string]any{"occurred_on": day, "notes": "gammal anteckning"})}); st != http.StatusOK {
-		t.Fatalf("push: %d %s", st, body)
-	}
+	id := pushOldNote(t, env, a)
 	// Tablet A pulls what changed since before its push: its own contact,
 	// by its cursor value. That caches the row, and a chunk of the gzip reply.
 	for _, enc := range []string{"identity", "gzip"} {
@@ -66,18 +57,10 @@ func TestGallringInPlaceLeavesNoCachedNotes(t *testing.T) {
 // holds, but puts none of those rows or chunks into the caches after the
 // caches were emptied, where a later pull would find them.
 func TestPullAcrossGallringCachesNothing(t *testing.T) {
-	env := testenv.New(t)
-	svc := env.Uppsok.Field
-	team := env.TeamID(t, "mika")
-	_, a := env.Device(t, team, "A")
-	_, b := env.Device(t, team, "B")
-	day := time.Now().AddDate(0, -8, 0).Format(time.DateOnly)
+	env, svc, _, a, b := twoTablets(t)
 	for _, enc := range []string{"identity", "gzip"} {
 		start := fieldCursor(t, env)
-		id := uuid.NewString()
-		if st, body := push3(t, env, a, []map[string]any{contact3(id, map[string]any{"occurred_on": day, "notes": "gammal anteckning"})}); st != http.StatusOK {
-			t.Fatalf("push: %d %s", st, body)
-		}
+		id := pushOldNote(t, env, a)
 		ran := false
 		field.AfterPullSnapshot(svc, func() {
 			if ran {
@@ -132,4 +115,25 @@ func pulledNotes(t *testing.T, env *testenv.Env, tok, enc string, start int64, i
 		}
 	}
 	return "", false
+}
+
+// twoTablets starts the app with two tablets of one team.
+func twoTablets(t *testing.T) (env *testenv.Env, svc *field.Service, team, a, b string) {
+	env = testenv.New(t)
+	team = env.TeamID(t, "mika")
+	_, a = env.Device(t, team, "A")
+	_, b = env.Device(t, team, "B")
+	return env, env.Uppsok.Field, team, a, b
+}
+
+// pushOldNote pushes, as tok, a contact with a note about a day older than
+// the notes' 6 months and the field window, and returns its id.
+func pushOldNote(t *testing.T, env *testenv.Env, tok string) string {
+	t.Helper()
+	id := uuid.NewString()
+	day := time.Now().AddDate(0, -8, 0).Format(time.DateOnly)
+	if st, body := push3(t, env, tok, []map[string]any{contact3(id, map[string]any{"occurred_on": day, "notes": "gammal anteckning"})}); st != http.StatusOK {
+		t.Fatalf("push: %d %s", st, body)
+	}
+	return id
 }

@@ -144,10 +144,15 @@ func (c *rowCache) sweep(ttl time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cutoff := c.now().Add(-ttl)
-	for el := c.lru.Back(); el != nil; {
+	removeStale(&c.lru, func(e *rowEntry) bool { return e.used.Before(cutoff) || e.cached.Before(cutoff) }, c.remove)
+}
+
+// removeStale removes, with remove, the elements of l whose value is stale.
+func removeStale[E any](l *list.List, stale func(E) bool, remove func(*list.Element)) {
+	for el := l.Back(); el != nil; {
 		prev := el.Prev()
-		if e := el.Value.(*rowEntry); e.used.Before(cutoff) || e.cached.Before(cutoff) {
-			c.remove(el)
+		if stale(el.Value.(E)) {
+			remove(el)
 		}
 		el = prev
 	}

@@ -147,13 +147,7 @@ func (c *chunkCache) sweep(ttl time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cutoff := c.now().Add(-ttl)
-	for el := c.lru.Back(); el != nil; {
-		prev := el.Prev()
-		if e := el.Value.(*chunkEntry); e.used.Before(cutoff) || e.cached.Before(cutoff) {
-			c.remove(el)
-		}
-		el = prev
-	}
+	removeStale(&c.lru, func(e *chunkEntry) bool { return e.used.Before(cutoff) || e.cached.Before(cutoff) }, c.remove)
 }
 
 // clear forgets every chunk.
