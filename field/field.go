@@ -83,9 +83,12 @@ type Service struct {
 	// rowsEncoded counts the rows the pulls had SQLite encode (cache
 	// misses; pull_sql.go).
 	rowsEncoded atomic.Int64
-	// cacheEpoch counts ForgetCachedRows calls: a pull puts rows and chunks
-	// into the caches only if none came since it began (pull_cache.go).
-	cacheEpoch atomic.Uint64
+	// cacheEpoch counts the caches' pauses and resumes (PauseCachedRows):
+	// a pull puts rows and chunks into the caches only if none came since
+	// it began (pull_cache.go). cachePaused is how many pauses are on:
+	// while any is, the pulls read neither cache.
+	cacheEpoch  atomic.Uint64
+	cachePaused atomic.Int32
 	// afterSnapshot, when set (tests only), runs in each pull once its
 	// snapshot is taken, before it reads any row.
 	afterSnapshot func()

@@ -137,3 +137,40 @@ func pushOldNote(t *testing.T, env *testenv.Env, tok string) string {
 	}
 	return id
 }
+
+// TestPausedCachesAreNotRead: while gallring holds the caches paused (over
+// its transaction), no pull reads a row or chunk from them, even one cached
+// during the pause; resuming empties them.
+func TestPausedCachesAreNotRead(t *testing.T) {
+	env, svc, team, a, b := twoTablets(t)
+	start := fieldCursor(t, env)
+	id := pushOldNote(t, env, a)
+	if _, ok := pulledNotes(t, env, a, "gzip", start, id); !ok {
+		t.Fatal("A's pull lacks its contact")
+	}
+	resume := svc.PauseCachedRows()
+	if field.CachedRow(svc, "contacts", id) || field.CachedChunks(svc, "contacts", team) != 0 {
+		t.Fatal("the pause left the caches as they were")
+	}
+	for _, enc := range []string{"identity", "gzip"} {
+		pulledNotes(t, env, a, enc, start, id) // may cache, as before
+		before := field.RowsEncodedBySQLite(svc)
+		if _, ok := pulledNotes(t, env, b, enc, start, id); !ok {
+			t.Fatalf("B's pull (%s) during the pause lacks the contact", enc)
+		}
+		if field.RowsEncodedBySQLite(svc) == before {
+			t.Errorf("B's pull (%s) during the pause was served from the caches", enc)
+		}
+	}
+	resume()
+	resume() // a second call does nothing
+	if field.CachedRow(svc, "contacts", id) || field.CachedChunks(svc, "contacts", team) != 0 {
+		t.Error("resuming left what was cached during the pause")
+	}
+	pulledNotes(t, env, a, "identity", start, id)
+	before := field.RowsEncodedBySQLite(svc)
+	pulledNotes(t, env, b, "identity", start, id)
+	if field.RowsEncodedBySQLite(svc) != before {
+		t.Error("after resuming, the pulls still do not read the caches")
+	}
+}

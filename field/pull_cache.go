@@ -20,8 +20,9 @@ import (
 // the server's memory only. A row is dropped when its record is updated or
 // deleted (so a deleted contact or a note cleared through PocketBase does
 // not linger). Gallring clears old notes in place, without a cursor value:
-// its run in the server forgets every cached row (ForgetCachedRows), and a
-// run by hand in another process is covered by the age bound: a sweep each
+// its run in the server pauses the caches over its transaction
+// (PauseCachedRows), and a run by hand in another process is covered by
+// the age bound: a sweep each
 // minute drops any row not pulled for rowCacheTTL and any row cached more
 // than rowCacheTTL ago, however often it is pulled. The cache is bounded by
 // DefaultRowCacheBytes and starts empty with each process.
@@ -163,6 +164,11 @@ func removeStale[E any](l *list.List, stale func(E) bool, remove func(*list.Elem
 func (c *rowCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.clearLocked()
+}
+
+// clearLocked is clear with c.mu held.
+func (c *rowCache) clearLocked() {
 	c.drops++
 	c.byKey = map[rowKey]*list.Element{}
 	c.lru.Init()
@@ -205,13 +211,32 @@ func (s *Service) registerRowCacheHooks(app core.App) {
 	})
 }
 
-// ForgetCachedRows empties the pull's row and chunk caches. Gallring calls
-// it after clearing notes in place (without a cursor value, so a cached row
-// would still match its record's cursor value and serve the old notes).
-func (s *Service) ForgetCachedRows() {
-	s.cacheEpoch.Add(1) // before the clears: see cachedRows' puts
-	s.rows.clear()
+// PauseCachedRows empties the pull's row and chunk caches and keeps the
+// pulls from reading them until resume is called, which empties them
+// again. Gallring holds the pause over its transaction, which clears old
+// notes in place, without a cursor value (a cached row would still match
+// its record's cursor value and serve the old note): no pull reads a row
+// or chunk cached before or during the pause, and a pull that began before
+// resume caches nothing after it (the epoch). resume may be called more
+// than once; only the first call counts.
+func (s *Service) PauseCachedRows() (resume func()) {
+	s.forgetCached(1)
+	var once sync.Once
+	return func() { once.Do(func() { s.forgetCached(-1) }) }
+}
+
+// forgetCached empties both caches and moves the epoch on, and the pause
+// count by pause, under both caches' locks: a put checks the epoch under
+// its cache's lock, so none lands between the move and the clears.
+func (s *Service) forgetCached(pause int32) {
+	s.rows.mu.Lock()
+	defer s.rows.mu.Unlock()
 	if s.chunks != nil {
-		s.chunks.clear()
+		s.chunks.mu.Lock()
+		defer s.chunks.mu.Unlock()
+		s.chunks.clearLocked()
 	}
+	s.cacheEpoch.Add(1)
+	s.cachePaused.Add(pause)
+	s.rows.clearLocked()
 }

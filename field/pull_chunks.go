@@ -154,6 +154,11 @@ func (c *chunkCache) sweep(ttl time.Duration) {
 func (c *chunkCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.clearLocked()
+}
+
+// clearLocked is clear with c.mu held.
+func (c *chunkCache) clearLocked() {
 	c.byKey = map[chunkKey]*list.Element{}
 	c.byScope = map[chunkScope]map[chunkKey]struct{}{}
 	c.lru.Init()

@@ -153,6 +153,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 	// pull's misses.
 	var fetch *sql.Stmt
 	sameEpoch := func() bool { return s.cacheEpoch.Load() == enc.epoch }
+	readable := func() bool { return s.cachePaused.Load() == 0 }
 	defer func() {
 		if fetch != nil {
 			fetch.Close() // the transaction's handle only
@@ -170,14 +171,19 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		var key chunkKey
 		if chunked {
 			key, keyBuf = keyOf(keyBuf, version, t.collection, batch)
-			if c, ok := s.chunks.get(key); ok {
-				return enc.chunk(c)
+			if readable() {
+				if c, ok := s.chunks.get(key); ok {
+					return enc.chunk(c)
+				}
 			}
 		}
 		var err error
 		missing = missing[:0]
+		read := readable()
 		for i := range batch {
-			if j, ok := s.rows.get(t.collection, batch[i].id, version, batch[i].seq); ok {
+			if !read {
+				missing = append(missing, batch[i].id)
+			} else if j, ok := s.rows.get(t.collection, batch[i].id, version, batch[i].seq); ok {
 				batch[i].json = j
 			} else {
 				missing = append(missing, batch[i].id)

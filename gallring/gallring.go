@@ -48,11 +48,13 @@ type Config struct {
 	WindowDays int
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
-	// ChangedInPlace, when set, is called after a run or the screening
-	// that changed notes in place (without a cursor value) has committed:
-	// the field service forgets the pull's cached rows, which would still
-	// match those records' cursor values and hold the old notes.
-	ChangedInPlace func()
+	// PauseCaches, when set, is called before a run's (or the
+	// screening's) transaction, and the resume it returns once the
+	// transaction is over, whatever its outcome: the field service keeps
+	// its pulls from reading their cached rows in between and empties the
+	// caches at both ends. Notes cleared in place keep their cursor
+	// values, so a cached row would still match and hold the old note.
+	PauseCaches func() (resume func())
 }
 
 func (c Config) validate() error {
@@ -109,6 +111,10 @@ func Run(ctx context.Context, app core.App, cfg Config, dry bool) (Result, error
 	window := today.AddDate(0, 0, -cfg.WindowDays).Format(time.DateOnly)
 	stamp := now.UTC().Format("2006-01-02 15:04:05.000Z")
 
+	if !dry && cfg.PauseCaches != nil {
+		resume := cfg.PauseCaches()
+		defer resume()
+	}
 	err := app.RunInTransaction(func(tx core.App) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -136,9 +142,6 @@ func Run(ctx context.Context, app core.App, cfg Config, dry bool) (Result, error
 		}
 		return record(tx, res)
 	})
-	if err == nil && !dry && res.ContactNotes+res.SessionNotes > res.InWindow && cfg.ChangedInPlace != nil {
-		cfg.ChangedInPlace()
-	}
 	return res, err
 }
 

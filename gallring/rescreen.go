@@ -27,6 +27,10 @@ func RescreenOnce(app core.App, cfg Config) (changed int, ran bool, err error) {
 	now := cfg.now()
 	window := now.In(stockholm).AddDate(0, 0, -cfg.WindowDays).Format(time.DateOnly)
 	stamp := now.UTC().Format("2006-01-02 15:04:05.000Z")
+	if cfg.PauseCaches != nil {
+		resume := cfg.PauseCaches()
+		defer resume()
+	}
 	err = app.RunInTransaction(func(tx core.App) error {
 		var done int
 		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM _uppsok_jobs WHERE name = {:name}").
@@ -55,9 +59,6 @@ func RescreenOnce(app core.App, cfg Config) (changed int, ran bool, err error) {
 	})
 	if err != nil {
 		return 0, false, err
-	}
-	if changed > 0 && cfg.ChangedInPlace != nil {
-		cfg.ChangedInPlace()
 	}
 	return changed, ran, nil
 }

@@ -182,7 +182,7 @@ func Register(app core.App, opts Options) (*App, error) {
 		EnrollmentDays: set.GallringEnrollmentDays,
 		WindowDays:     set.FieldWindowDays,
 		Now:            opts.Now,
-		ChangedInPlace: fs.ForgetCachedRows,
+		PauseCaches:    fs.PauseCachedRows,
 	}
 	a.Gallring = gcfg
 	gallring.Register(app, gcfg)

@@ -165,8 +165,11 @@ func NewWith(tb testing.TB, opts Options) *Env {
 	// Serve started PocketBase's cron, which runs the daily jobs (gallring
 	// at 03:40, the field cleanup at 04:17) by the wall clock: a test that
 	// crossed 03:40 had gallring clear its notes under it and read its
-	// clock from another goroutine. Tests run those jobs themselves.
+	// clock from another goroutine. Tests run those jobs themselves. The
+	// jobs are removed too: a Stop right after Start can miss the ticker
+	// that Start's timer is about to set.
 	app.Cron().Stop()
+	app.Cron().RemoveAll()
 	srv := httptest.NewServer(handler)
 	env := &Env{App: testApp, Core: app, Uppsok: up, Server: srv, URL: srv.URL, Client: srv.Client()}
 	tb.Cleanup(func() {
