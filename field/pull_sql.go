@@ -255,7 +255,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 	}
 	defer rows.Close()
 	// A first pull's window, read whole, is kept (up to windowListMax rows).
-	var read []pullRow
+	var read []windowRow
 	keep := win != nil && s.windows != nil
 	for rows.Next() {
 		var it pullRow
@@ -264,7 +264,7 @@ func (s *Service) cachedRows(tx *dbx.Tx, t *table, version int, team, expr strin
 		}
 		if keep {
 			if len(read) < windowListMax {
-				read = append(read, it)
+				read = append(read, windowRow{id: it.id, seq: it.seq})
 			} else {
 				keep, read = false, nil
 			}

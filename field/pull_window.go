@@ -31,16 +31,18 @@ import (
 // again. Gallring's clearing of old notes in place changes no id, cursor
 // value or date, so it changes no window list.
 //
-// Only ids and cursor values are kept (no record's content), in memory,
-// for at most windowListsMax windows of at most windowListMax rows; a
-// larger window is read (and streamed) every time.
+// Only ids and cursor values are kept (no record's content), in memory:
+// at most windowListsMax windows and windowRowsMax rows in all (about 15
+// MiB), a window's list only for its latest first day; a window of more
+// than windowListMax rows is read (and streamed) every time.
 
 const (
 	// windowListMax is the most rows a kept window list holds.
 	windowListMax = 50000
-	// windowListsMax is how many window lists are kept (least recently
-	// used dropped first).
+	// windowListsMax is how many window lists are kept, and windowRowsMax
+	// how many rows in all (least recently used dropped first).
 	windowListsMax = 32
+	windowRowsMax  = 200000
 	// windowDeltaMax is how far (in cursor values) a kept list may lag a
 	// pull's cursor value and still be brought up to it.
 	windowDeltaMax = 4096
@@ -55,7 +57,13 @@ type windowKey struct{ collection, team, since string }
 type windowList struct {
 	key  windowKey
 	to   int64
-	rows []pullRow
+	rows []windowRow
+}
+
+// windowRow is a row of a window list.
+type windowRow struct {
+	id  string
+	seq int64
 }
 
 // windowLists keeps window lists, least recently used dropped first.
@@ -63,6 +71,7 @@ type windowLists struct {
 	mu    sync.Mutex
 	byKey map[windowKey]*list.Element
 	lru   list.List // front: most recently used
+	rows  int       // rows of all lists kept
 }
 
 func newWindowLists() *windowLists {
@@ -92,21 +101,34 @@ func (w *windowLists) put(l *windowList) {
 		if el.Value.(*windowList).to > l.to {
 			return
 		}
-		w.lru.Remove(el)
+		w.remove(el)
+	}
+	// The same table and team's list for another first day (yesterday's)
+	// serves no pull of today.
+	for k, el := range w.byKey {
+		if k.collection == l.key.collection && k.team == l.key.team && k.since != l.key.since {
+			w.remove(el)
+		}
 	}
 	w.byKey[l.key] = w.lru.PushFront(l)
-	for w.lru.Len() > windowListsMax {
-		old := w.lru.Back()
-		w.lru.Remove(old)
-		delete(w.byKey, old.Value.(*windowList).key)
+	w.rows += len(l.rows)
+	for w.lru.Len() > windowListsMax || w.rows > windowRowsMax {
+		w.remove(w.lru.Back())
 	}
+}
+
+func (w *windowLists) remove(el *list.Element) {
+	l := el.Value.(*windowList)
+	w.lru.Remove(el)
+	delete(w.byKey, l.key)
+	w.rows -= len(l.rows)
 }
 
 // windowRows returns the rows of t's window k at cursor value to, read in
 // tx (whose current cursor value is to), from a kept list brought up to
 // to; ok is false when no kept list serves (none, or one too far behind or
 // ahead of to): the caller reads the window whole.
-func (s *Service) windowRows(tx *dbx.Tx, t *table, k windowKey, to int64) (rows []pullRow, ok bool, err error) {
+func (s *Service) windowRows(tx *dbx.Tx, t *table, k windowKey, to int64) (rows []windowRow, ok bool, err error) {
 	if s.windows == nil {
 		return nil, false, nil
 	}
@@ -142,15 +164,15 @@ func (s *Service) windowRows(tx *dbx.Tx, t *table, k windowKey, to int64) (rows 
 	for _, id := range deleted {
 		gone[id] = struct{}{}
 	}
-	rows = make([]pullRow, 0, len(l.rows)+len(changed))
+	rows = make([]windowRow, 0, len(l.rows)+len(changed))
 	for _, r := range l.rows {
 		if _, ok := gone[r.id]; !ok {
-			rows = append(rows, pullRow{id: r.id, seq: r.seq})
+			rows = append(rows, r)
 		}
 	}
 	for _, c := range changed {
 		if c.Window {
-			rows = append(rows, pullRow{id: c.ID, seq: c.Seq})
+			rows = append(rows, windowRow{id: c.ID, seq: c.Seq})
 		}
 	}
 	s.windows.put(&windowList{key: k, to: to, rows: rows})
