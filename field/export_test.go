@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -182,12 +183,13 @@ func PushSteps(s *Service, auth *core.Record, body []byte, version int, workers 
 		between()
 	}
 	reply, _, err = s.apply(p, plan, version, "", "")
+	plan.answered.Store(true)
 	if plan.building != nil {
 		plan.building.Wait()
 	}
 	for _, t := range pushOrder {
 		for _, pr := range plan.upserts[t] {
-			if pr.pre != nil && pr.pre.used && !pr.pre.rec.IsNew() {
+			if pr.pre != nil && pr.pre.used && pr.pre.rec != nil && !pr.pre.rec.IsNew() {
 				storedPrebuilt = append(storedPrebuilt, pr.id)
 			}
 		}
@@ -320,8 +322,13 @@ func AfterPullSnapshot(s *Service, f func()) { s.afterSnapshot = f }
 func HoldBuilders(s *Service) (release func()) {
 	ch := make(chan struct{})
 	s.holdBuilders = ch
-	return func() { s.holdBuilders = nil; close(ch) }
+	var once sync.Once
+	return func() { once.Do(func() { s.holdBuilders = nil; close(ch) }) }
 }
+
+// OnBuilderWait has f called when a push's transaction is about to wait
+// for a record's builder (nil: nothing).
+func OnBuilderWait(s *Service, f func()) { s.builderWaiting = f }
 
 // WindowListsOff has the pulls read every window whole until restore is
 // called, which brings back the kept lists as they were.

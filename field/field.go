@@ -95,6 +95,9 @@ type Service struct {
 	// holdBuilders, when set (tests only), holds the builders of a push
 	// built beside its transaction until it is closed (push_prebuild.go).
 	holdBuilders chan struct{}
+	// builderWaiting, when set (tests only), is called when a push's
+	// transaction is about to wait for a record's builder.
+	builderWaiting func()
 	// windows keeps first pulls' window lists (pull_window.go); nil: off.
 	windows *windowLists
 	// windowServed counts first pulls served from a kept window list.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -89,7 +90,9 @@ type pushPlan struct {
 	today string
 	// building counts the goroutines still building the push's records
 	// beside its transaction (push_prebuild.go); nil when none started.
+	// answered is set once the push's transaction is over: they stop.
 	building *sync.WaitGroup
+	answered atomic.Bool
 }
 
 func (r *pushResponse) reject(tbl, id, reason string) {
@@ -155,6 +158,7 @@ func (s *Service) handlePush(e *core.RequestEvent) error {
 			hash = bodyHash(body)
 		}
 		s.gate.writing(func() { respBody, replayed, err = s.apply(p, plan, version, key, hash) })
+		plan.answered.Store(true)
 		return err
 	}()
 	if replayed != nil {

@@ -239,7 +239,7 @@ func (pt *pushTx) upsert(t *table, col *core.Collection, set fieldSetters, pr pu
 		rec   *core.Record
 		clean *cleanRecord
 	)
-	if pre := prebuiltFor(pr, col, isNew); pre != nil {
+	if pre := prebuiltFor(pr, col, isNew, pt.s.builderWaiting); pre != nil {
 		rec, clean = pre.rec, pre.clean
 	} else {
 		var stored *core.Record

@@ -138,7 +138,9 @@ func (s *Service) buildWorkers(plan *pushPlan) int {
 // the next chunks. Chunks are handed out in order, the order the
 // transaction takes them in. A builder that panics logs it and leaves the
 // rest of its chunk unbuilt (closed, rec nil): the transaction builds those
-// records itself, as for any record not built ahead.
+// records itself, as for any record not built ahead. Once the push is
+// answered (a 409 or an error can end its transaction early) the builders
+// stop.
 
 // prebuildWith is prebuild with workers goroutines taking chunk records at
 // a time; with beside (and more than one chunk), it returns as soon as the
@@ -231,7 +233,10 @@ type panicValue struct {
 // caller builds the record. A prebuilt record is handed out once: saving
 // it changes it (relations, cursor, no longer new), so a transaction run
 // again for the same plan builds its records afresh.
-func prebuiltFor(pr pushedRecord, col *core.Collection, isNew bool) *prebuilt {
+//
+// waiting, when set (tests only), is called when the record's builder has
+// not finished yet, before the wait.
+func prebuiltFor(pr pushedRecord, col *core.Collection, isNew bool, waiting func()) *prebuilt {
 	pre := pr.pre
 	if pre == nil || pre.used {
 		return nil
@@ -241,7 +246,14 @@ func prebuiltFor(pr pushedRecord, col *core.Collection, isNew bool) *prebuilt {
 		return nil // not waited for: its builder may still be at it
 	}
 	if pre.ready != nil {
-		<-pre.ready
+		select {
+		case <-pre.ready:
+		default:
+			if waiting != nil {
+				waiting()
+			}
+			<-pre.ready
+		}
 	}
 	if pre.rec == nil || pre.rec.Id != pr.id || pre.rec.Collection() != col {
 		return nil
@@ -273,6 +285,9 @@ func (s *Service) buildBeside(b recordBuilder, t *table, col *core.Collection, s
 			}
 		}()
 		for _, i := range created[k*chunk : min((k+1)*chunk, len(created))] {
+			if plan.answered.Load() {
+				return // nobody waits for these any more
+			}
 			rec, clean := b.build(t, col, set, prs[i], nil)
 			pre := prs[i].pre
 			pre.rec, pre.clean = rec, clean

@@ -34,11 +34,11 @@ func TestPrebuiltHandedOutOnce(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			got := prebuiltFor(s.pr, s.col, s.isNew)
+			got := prebuiltFor(s.pr, s.col, s.isNew, nil)
 			if (got != nil) != s.want {
 				t.Fatalf("prebuiltFor = %v, want a record: %v", got, s.want)
 			}
-			if again := prebuiltFor(s.pr, s.col, s.isNew); again != nil {
+			if again := prebuiltFor(s.pr, s.col, s.isNew, nil); again != nil {
 				t.Fatalf("prebuilt record handed out twice")
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -118,21 +119,29 @@ func TestPrebuiltRecordsStoreWhatTheTransactionBuilds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var release func()
+		var (
+			release func()
+			waited  atomic.Bool
+		)
 		if beside {
-			// The builders wait until the transaction has had time to
-			// reach the first record: it must wait for each record.
+			// The builders are held until the transaction is about to wait
+			// for one: it must wait for each record. (Released after 10 s
+			// in any case, when the test fails.)
 			release = field.HoldBuilders(svc)
+			field.OnBuilderWait(svc, func() { waited.Store(true); release() })
+			defer field.OnBuilderWait(svc, nil)
+			timer := time.AfterFunc(10*time.Second, release)
+			defer timer.Stop()
 		}
 		reply, prebuilt, err := field.PushSteps(svc, auth, body, 3, workers, beside, func() {
 			// After the records were built: a colleague deletes one, and
 			// another team's tablet takes an id.
 			deleteContact(t, id("deletedBetween"))
 			pushHTTP(t, kastTok, []map[string]any{contact3(id("otherTeam"), nil)})
-			if release != nil {
-				time.AfterFunc(50*time.Millisecond, release)
-			}
 		})
+		if beside && !waited.Load() {
+			t.Errorf("path %d: the transaction never waited for a builder", k)
+		}
 		if err != nil {
 			t.Fatalf("path %d: push: %v", k, err)
 		}
