@@ -22,10 +22,10 @@ import (
 // not linger). Gallring clears old notes in place, without a cursor value:
 // its run in the server pauses the caches over its transaction
 // (PauseCachedRows), and a run by hand in another process is covered by
-// the age bound: a sweep each
-// minute drops any row not pulled for rowCacheTTL and any row cached more
-// than rowCacheTTL ago, however often it is pulled. The cache is bounded by
-// DefaultRowCacheBytes and starts empty with each process.
+// the age bound: a sweep each minute drops any row not pulled for
+// rowCacheTTL and any row cached more than rowCacheTTL ago, however often
+// it is pulled. The cache is bounded by DefaultRowCacheBytes and starts
+// empty with each process.
 
 // DefaultRowCacheBytes bounds the JSON the pull's row cache holds (about
 // 25,000 contacts).
